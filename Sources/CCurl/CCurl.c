@@ -1,4 +1,8 @@
+#if defined(__linux__)
+#define _GNU_SOURCE  // for pthread_setname_np
+#endif
 #include "CCurl.h"
+#include <pthread.h>
 
 CURLcode CCurl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -24,4 +28,24 @@ CURLcode CCurl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value) {
 }
 CURLMcode CCurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
+}
+
+static pthread_once_t CCurl_global_once = PTHREAD_ONCE_INIT;
+static CURLcode CCurl_global_result = CURLE_FAILED_INIT;
+
+static void CCurl_global_init_body(void) {
+    CCurl_global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+CURLcode CCurl_global_init_once(void) {
+    pthread_once(&CCurl_global_once, CCurl_global_init_body);
+    return CCurl_global_result;
+}
+
+int CCurl_set_current_thread_name(const char *name) {
+#if defined(__APPLE__)
+    return pthread_setname_np(name);
+#else
+    return pthread_setname_np(pthread_self(), name);
+#endif
 }

@@ -1,0 +1,38 @@
+import Logging
+import Synchronization
+
+/// Collects every log line (message plus metadata) the client emits, at trace level,
+/// so tests can assert that secrets never reach the logs.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var text: String {
+        lines.withLock { $0.joined(separator: "\n") }
+    }
+
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "HTTPClientTests") { _ in CapturingLogHandler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        capture.append("\(event.level) \(event.message) \(merged)")
+    }
+}
