@@ -589,6 +589,20 @@ def test_replay_job_name_changes_with_arguments(render_variant):
     assert len(names) == 3
 
 
+def test_replay_job_can_be_rerun_with_run_id(render):
+    first = replay_job(render(values_for(VARIANTS["replay-beginning"])))
+    again = replay_job(render(values_for(VARIANTS["replay-beginning"], {"replay": {"runId": "2025-06-03"}})))
+    assert first["metadata"]["name"] != again["metadata"]["name"]
+
+
+def test_replay_job_template_ignores_configmap_changes(render):
+    # A Job's template is immutable; a config-only upgrade must leave it as is.
+    before = replay_job(render(values_for(VARIANTS["replay-beginning"])))
+    after = replay_job(render(values_for(VARIANTS["replay-beginning"], {"batch": {"maxItems": 10}, "logLevel": "debug"})))
+    assert before["metadata"]["name"] == after["metadata"]["name"]
+    assert before["spec"] == after["spec"]
+
+
 def test_replay_job_name_fits_with_long_release_names(chart):
     values = values_for(VARIANTS["replay-beginning"], {"fullnameOverride": "x" * 63})
     job = Rendered(chart.render(values, name="r", namespace=NAMESPACE)).one("Job")
