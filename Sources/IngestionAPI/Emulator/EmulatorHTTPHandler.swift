@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHTTP1
+
+/// Per-connection HTTP/1.1 handler: aggregates each request body (up to the size limit),
+/// hands the complete request to `EmulatorService`, and writes the answer, after the configured
+/// latency if any.
+///
+/// Sits behind NIO's `HTTPServerPipelineHandler`, which holds back pipelined requests until the
+/// current response is complete, so at most one response per connection is in flight.
+final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let service: EmulatorService
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer
+    private var bodyTooLarge = false
+    private var maxBodyBytes = 0
+    private var delayedResponse: Scheduled<Void>?
+
+    init(service: EmulatorService) {
+        self.service = service
+        self.body = ByteBuffer()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch Self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.clear()
+            bodyTooLarge = false
+            maxBodyBytes = service.maxBodyBytes(forURI: head.uri)
+            if let declared = head.headers.first(name: "content-length").flatMap(Int.init) {
+                if declared > maxBodyBytes {
+                    bodyTooLarge = true
+                } else {
+                    body.reserveCapacity(declared)
+                }
+            }
+            // libcurl asks before sending large bodies; without an answer it waits a second.
+            // An over-limit body is still read and discarded, so the connection stays usable.
+            if head.version.minor >= 1,
+               head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(Self.wrapOutboundOut(.head(interim)), promise: nil)
+            }
+        case .body(var part):
+            guard !bodyTooLarge else { return }
+            if body.readableBytes + part.readableBytes > maxBodyBytes {
+                bodyTooLarge = true
+                body = ByteBuffer() // release what was buffered; the rest is dropped as it arrives
+            } else {
+                body.writeBuffer(&part)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = EmulatorHTTPRequest(
+                method: head.method,
+                uri: head.uri,
+                headers: head.headers,
+                body: bodyTooLarge ? [] : Array(body.readableBytesView),
+                bodyTooLarge: bodyTooLarge
+            )
+            body.clear()
+            let response = service.handle(request, now: .now)
+            let keepAlive = head.isKeepAlive
+            if response.delay > .zero {
+                delayedResponse = context.eventLoop.assumeIsolated().scheduleTask(in: .init(response.delay)) {
+                    self.delayedResponse = nil
+                    self.write(response, version: head.version, keepAlive: keepAlive, context: context)
+                }
+            } else {
+                write(response, version: head.version, keepAlive: keepAlive, context: context)
+            }
+        }
+    }
+
+    private func write(_ response: EmulatorHTTPResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: MetadataIngestionAPI.contentType)
+        headers.add(name: "content-length", value: String(response.body.count))
+        for (name, value) in response.headers {
+            headers.add(name: name, value: value)
+        }
+        if !keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
+        context.write(Self.wrapOutboundOut(.head(head)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        context.write(Self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if keepAlive {
+            context.writeAndFlush(Self.wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            context.writeAndFlush(Self.wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The client went away while its response was being delayed.
+        delayedResponse?.cancel()
+        delayedResponse = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

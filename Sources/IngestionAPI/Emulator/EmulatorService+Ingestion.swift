@@ -1,0 +1,187 @@
+import Logging
+import NIOHTTP1
+
+/// The two ingestion endpoints, as the spec describes them.
+extension EmulatorService {
+    /// A parsed body plus the byte range of each item as written.
+    struct ParsedBody {
+        var value: JSONValue
+        var itemSpans: [Range<Int>]
+    }
+
+    /// The result of processing one request, before it is logged.
+    struct Outcome {
+        var response: EmulatorHTTPResponse
+        var itemCount = 0
+        var accepted: [EmulatorAcceptedItem] = []
+        var refusedCount = 0
+    }
+
+    func handleIngestion(_ request: EmulatorHTTPRequest, endpoint: IngestionEndpoint, now: ContinuousClock.Instant) -> EmulatorHTTPResponse {
+        let admission = state.withLock { $0.admit(now: now) }
+        let settings = admission.settings
+
+        // Parsed even when a fault or a 401 will answer, so the log shows the item count of every
+        // attempt and retries can be matched to their batches.
+        let parsed = request.bodyTooLarge ? nil : Self.parse(request.body, endpoint: endpoint)
+        var itemCount = 0
+        if case .success(let body)? = parsed {
+            itemCount = endpoint == .single ? 1 : body.itemSpans.count
+        }
+
+        var outcome: Outcome
+        if let fault = admission.fault {
+            outcome = Outcome(response: Self.errorResponse(status: fault.status, retryAfter: fault.retryAfter), itemCount: itemCount)
+        } else if !Self.isAuthorized(request.headers, settings: settings) {
+            outcome = Outcome(response: Self.errorResponse(status: 401), itemCount: itemCount)
+        } else if request.bodyTooLarge {
+            outcome = Outcome(response: Self.errorResponse(
+                status: 413,
+                message: "Request Entity Too Large: body exceeds \(settings.maxBodyBytes) bytes"
+            ))
+        } else {
+            switch parsed {
+            case .failure(let error)?:
+                outcome = Outcome(response: Self.errorResponse(status: 400, message: "Bad Request: \(error)"))
+            case .success(let body)?:
+                switch endpoint {
+                case .many:
+                    outcome = ingestMany(body, raw: request.body, settings: settings, requestIndex: admission.index)
+                case .single:
+                    outcome = ingestSingle(body, raw: request.body, settings: settings, requestIndex: admission.index)
+                }
+            case nil:
+                outcome = Outcome(response: Self.errorResponse(status: 400, message: "Bad Request: empty body"))
+            }
+        }
+
+        let retryAfter = outcome.response.headers.first { $0.0 == "retry-after" }?.1
+        let record = EmulatorRequestRecord(
+            index: admission.index, receivedAt: now, method: request.method.rawValue, path: String(request.path),
+            status: outcome.response.status, itemCount: outcome.itemCount,
+            acceptedCount: outcome.accepted.count, refusedCount: outcome.refusedCount, retryAfter: retryAfter
+        )
+        let waiters = state.withLock { $0.record(record, accepted: outcome.accepted) }
+        resume(waiters)
+        // Counts only: item contents are customer data and stay out of the logs.
+        logger.debug("emulator answered", metadata: [
+            "request": "\(admission.index)", "path": "\(request.path)", "status": "\(record.status)",
+            "items": "\(record.itemCount)", "accepted": "\(record.acceptedCount)", "refused": "\(record.refusedCount)",
+        ])
+        outcome.response.delay = settings.latency
+        return outcome.response
+    }
+
+    static func parse(_ body: [UInt8], endpoint: IngestionEndpoint) -> Result<ParsedBody, JSONParseError> {
+        body.withUnsafeBufferPointer { buffer in
+            switch endpoint {
+            case .many:
+                JSONParser.parseCapturing(buffer, maxDepth: JSONParser.defaultMaxDepth, captureElementsOfRootMember: "items")
+                    .map { ParsedBody(value: $0.value, itemSpans: $0.spans) }
+            case .single:
+                JSONParser.parseCapturing(buffer, maxDepth: JSONParser.defaultMaxDepth, captureElementsOfRootMember: nil)
+                    .map { ParsedBody(value: $0.value, itemSpans: [trimmedRange(buffer)]) }
+            }
+        }
+    }
+
+    /// The body without the JSON whitespace around the value: the single endpoint's item bytes.
+    static func trimmedRange(_ buffer: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        }
+        var lower = 0
+        var upper = buffer.count
+        while lower < upper, isSpace(buffer[lower]) { lower += 1 }
+        while upper > lower, isSpace(buffer[upper - 1]) { upper -= 1 }
+        return lower..<upper
+    }
+
+    static func isAuthorized(_ headers: HTTPHeaders, settings: EmulatorState.Settings) -> Bool {
+        headers.first(name: MetadataIngestionAPI.apiIDHeader) == settings.apiID
+            && headers.first(name: MetadataIngestionAPI.apiSecretHeader) == settings.apiSecret
+    }
+
+    func ingestMany(_ body: ParsedBody, raw: [UInt8], settings: EmulatorState.Settings, requestIndex: Int) -> Outcome {
+        func badRequest(_ message: String) -> Outcome {
+            Outcome(response: Self.errorResponse(status: 400, message: "Bad Request: \(message)"), itemCount: body.itemSpans.count)
+        }
+        guard case .object(let root) = body.value else {
+            return badRequest("expected type object, got \(body.value.typeName)")
+        }
+        guard let itemsValue = root["items"] else {
+            return badRequest("items: required property is missing")
+        }
+        guard case .array(let items) = itemsValue else {
+            return badRequest("items: expected type array, got \(itemsValue.typeName)")
+        }
+        guard items.count >= MetadataIngestionAPI.minItemsPerRequest else {
+            return badRequest("items: minItems \(MetadataIngestionAPI.minItemsPerRequest) not met (0 items)")
+        }
+        guard items.count <= MetadataIngestionAPI.maxItemsPerRequest else {
+            return badRequest("items: maxItems \(MetadataIngestionAPI.maxItemsPerRequest) exceeded (\(items.count) items)")
+        }
+        // The parser captured one span per element of the root's `items`.
+        precondition(body.itemSpans.count == items.count, "item spans out of step with items")
+
+        var outcome = Outcome(response: EmulatorHTTPResponse(status: 200, body: []), itemCount: items.count)
+        var results: [JSONValue] = []
+        results.reserveCapacity(items.count)
+        for (position, item) in items.enumerated() {
+            let result = judge(item, settings: settings)
+            results.append(result.jsonValue())
+            if result.error.isEmpty {
+                outcome.accepted.append(EmulatorAcceptedItem(
+                    requestIndex: requestIndex, position: position, eventId: result.eventId ?? "",
+                    bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[position]]) : []
+                ))
+            } else {
+                outcome.refusedCount += 1
+            }
+        }
+        // 200 as long as one item was ingested ("partial success"), 400 when none was.
+        let status = outcome.accepted.isEmpty ? 400 : 200
+        outcome.response = Self.jsonResponse(status: status, [
+            "errorCount": .integer(outcome.refusedCount),
+            "results": .array(results),
+        ])
+        return outcome
+    }
+
+    func ingestSingle(_ body: ParsedBody, raw: [UInt8], settings: EmulatorState.Settings, requestIndex: Int) -> Outcome {
+        let result = judge(body.value, settings: settings)
+        var outcome = Outcome(response: EmulatorHTTPResponse(status: 200, body: []), itemCount: 1)
+        if result.error.isEmpty {
+            outcome.accepted.append(EmulatorAcceptedItem(
+                requestIndex: requestIndex, position: 0, eventId: result.eventId ?? "",
+                bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[0]]) : []
+            ))
+        } else {
+            outcome.refusedCount = 1
+        }
+        outcome.response = Self.jsonResponse(status: result.error.isEmpty ? 200 : 400, ["result": result.jsonValue()])
+        return outcome
+    }
+
+    /// The verdict on one item: schema first, then the business rule (only for schema-valid
+    /// items), unless fast mode skips both. The eventId is echoed when the item has a string one,
+    /// as the API does, and generated otherwise.
+    func judge(_ item: JSONValue, settings: EmulatorState.Settings) -> ItemResult {
+        let eventId = item["eventId"]?.stringValue ?? RandomIdentifier.uuidLike()
+        if settings.fastMode {
+            return ItemResult(eventId: eventId, error: "")
+        }
+        let violations = CustomerMetadataValidator.validate(item)
+        if !violations.isEmpty {
+            return ItemResult(
+                eventId: eventId,
+                error: "FAIL_BAD_PARAMS: ERROR: " + violations.map(\.description).joined(separator: "; ")
+            )
+        }
+        if let prefix = settings.businessRulePrefix, !prefix.isEmpty,
+           let customer = item["externalCustomerId"]?.stringValue, customer.hasPrefix(prefix) {
+            return ItemResult(eventId: eventId, error: "FAIL_BUSINESS_RULE: ERROR: customer \(customer) is blocked")
+        }
+        return ItemResult(eventId: eventId, error: "")
+    }
+}
