@@ -12,7 +12,7 @@ func curlWriteCallback(
     guard let userdata else { return 0 }  // returning less than `length` aborts the transfer
     guard let data, length > 0 else { return length }
     let handle = Unmanaged<CurlEasyHandle>.fromOpaque(userdata).takeUnretainedValue()
-    handle.appendBody(UnsafeRawBufferPointer(start: data, count: length))
+    handle.receiveBody(UnsafeRawBufferPointer(start: data, count: length))
     return length
 }
 
@@ -24,6 +24,6 @@ func curlHeaderCallback(
     guard let userdata else { return 0 }
     guard let data, length > 0 else { return length }
     let handle = Unmanaged<CurlEasyHandle>.fromOpaque(userdata).takeUnretainedValue()
-    handle.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    handle.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
     return length
 }

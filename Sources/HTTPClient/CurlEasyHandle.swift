@@ -87,11 +87,11 @@ final class CurlEasyHandle {
 
     // MARK: Callback sinks (called from CurlEasyHandle+Callbacks.swift)
 
-    func appendBody(_ bytes: UnsafeRawBufferPointer) {
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) {
         responseBody.append(contentsOf: bytes)
     }
 
-    func appendHeaderLine(_ line: UnsafeRawBufferPointer) {
+    func receiveHeaderLine(_ line: UnsafeRawBufferPointer) {
         var bytes = line[...]
         while let last = bytes.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") {
             bytes = bytes.dropLast()
@@ -172,17 +172,17 @@ final class CurlEasyHandle {
         for header in headers {
             sawExpect = sawExpect || header.name.lowercased() == "expect"
             // "Name:" would tell curl to remove the header; "Name;" sends it with an empty value.
-            try appendHeaderLine(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+            try appendRequestHeader(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
         }
         if !sawExpect {
             // curl sends "Expect: 100-continue" for bodies over 1 MiB and then waits up to a
             // second for a 100 that many servers never send; the sink always wants to send.
-            try appendHeaderLine("Expect:")
+            try appendRequestHeader("Expect:")
         }
         try setPointer(CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
     }
 
-    private func appendHeaderLine(_ line: String) throws(HTTPClientError) {
+    private func appendRequestHeader(_ line: String) throws(HTTPClientError) {
         // On failure curl_slist_append returns NULL and leaves the old list intact; it stays
         // in `headerList` so that reset()/deinit still free it.
         guard let list = curl_slist_append(headerList, line) else {

@@ -1,7 +1,7 @@
 public struct HTTPClientConfiguration: Sendable {
     /// Limit for TCP connect plus TLS handshake.
     public var connectTimeout: Duration = .seconds(5)
-    /// Limit for the whole request, including time spent queued for a free connection.
+    /// Limit for the whole request: connect, send, wait for and receive the response.
     public var totalTimeout: Duration = .seconds(30)
     /// Only for development against self-signed endpoints; never disable in production.
     public var verifyTLS: Bool = true

@@ -6,7 +6,9 @@ extension HTTPClientError {
     /// (e.g. which host refused), unlike the generic curl_easy_strerror string.
     init(curlCode code: CURLcode, detail: String) {
         let generic = String(cString: curl_easy_strerror(code))
-        let message = detail.isEmpty ? generic : "\(generic): \(detail)"
+        // curl's buffer text often already ends with the generic text; don't say it twice.
+        let message =
+            detail.isEmpty ? generic : detail.contains(generic) ? detail : "\(generic): \(detail)"
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             self = .timeout(message)

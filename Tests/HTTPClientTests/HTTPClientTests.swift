@@ -175,7 +175,10 @@ struct HTTPClientTests {
         try await server.shutdown()
     }
 
-    @Test("TLS is verified by default: https to a plain-HTTP server fails with .tls")
+    /// The loopback server cannot speak TLS (no NIOSSL in this target), so this shows that
+    /// https:// really negotiates TLS and that the failure maps to .tls; the verification
+    /// defaults themselves are asserted on the configuration.
+    @Test("verification is on by default, and https to a plain-HTTP server fails with .tls")
     func tlsOnByDefault() async throws {
         #expect(HTTPClientConfiguration().verifyTLS)
         try await withServerAndClient { server, client in
