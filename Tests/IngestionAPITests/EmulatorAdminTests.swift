@@ -126,7 +126,7 @@ struct EmulatorAdminTests {
     @Test("malformed fault requests are refused without changing anything", arguments: [
         "not json", "[]", #"{"statusSequence":{}}"#, #"{"statusSequence":[{"status":99}]}"#,
         #"{"statusSequence":[{"retryAfter":"1"}]}"#, #"{"outage":{"status":503}}"#, #"{"outage":5}"#,
-        #"{"latencyMs":-1}"#, #"{"businessRulePrefix":5}"#, #"{"credentials":{"id":"x"}}"#,
+        #"{"latencyMs":-1}"#, #"{"latencyMs":1e400}"#, #"{"outage":{"seconds":1e300}}"#, #"{"businessRulePrefix":5}"#, #"{"credentials":{"id":"x"}}"#,
         #"{"maxBodyBytes":1.5}"#, #"{"fastMode":"yes"}"#, #"{"statusSequence":[],"typo":1}"#,
     ])
     func malformedFaults(body: String) async throws {

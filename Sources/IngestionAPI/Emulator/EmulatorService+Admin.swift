@@ -144,6 +144,9 @@ struct FaultUpdate: Sendable {
     var recordItemBytes: Bool?
     var changedKeys: [String] = []
 
+    /// A year: longer than any test, far from `Duration`'s limits.
+    static let maxSeconds = 365.0 * 24 * 3600
+
     static func parse(_ body: [UInt8]) -> Result<FaultUpdate, Problem> {
         let value: JSONValue
         do {
@@ -168,13 +171,16 @@ struct FaultUpdate: Sendable {
                     } else {
                         guard case .object = member else { throw Problem("outage must be an object or null") }
                         let statusCode = member["status"] == nil ? 503 : try status(member["status"], key: "outage.status")
-                        guard let seconds = member["seconds"]?.doubleValue, seconds >= 0 else {
-                            throw Problem("outage.seconds must be a number >= 0")
+                        // Bounded so the conversion to a Duration cannot overflow.
+                        guard let seconds = member["seconds"]?.doubleValue, seconds >= 0, seconds <= maxSeconds else {
+                            throw Problem("outage.seconds must be a number from 0 to \(Int(maxSeconds))")
                         }
                         update.outage = .set(status: statusCode, duration: .milliseconds(Int64(seconds * 1000)), retryAfter: try retryAfter(member["retryAfter"]))
                     }
                 case "latencyMs":
-                    guard let milliseconds = member.doubleValue, milliseconds >= 0 else { throw Problem("latencyMs must be a number >= 0") }
+                    guard let milliseconds = member.doubleValue, milliseconds >= 0, milliseconds <= maxSeconds * 1000 else {
+                        throw Problem("latencyMs must be a number from 0 to \(Int(maxSeconds * 1000))")
+                    }
                     update.latency = .microseconds(Int64(milliseconds * 1000))
                 case "businessRulePrefix":
                     switch member {
