@@ -92,17 +92,30 @@ let package = Package(
         ),
 
         // MARK: Tests mirror the modules
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"]),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [
                 "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "IngestionAPITests", dependencies: ["IngestionAPI", "HTTPClient"]),
+        .testTarget(
+            name: "IngestionAPITests",
+            dependencies: [
+                "IngestionAPI", "HTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: [

@@ -1,0 +1,135 @@
+import CRdKafka
+import Logging
+
+/// A Kafka consumer over librdkafka's high-level consumer.
+///
+/// Messages, assignments and revocations arrive through `events`, produced by a dedicated poll
+/// thread. Offsets are committed only when the application says so (`commit`), with explicit
+/// offsets, because only the application knows which records have reached an outcome.
+public final class KafkaConsumer: Sendable {
+    public let events: AsyncStream<KafkaConsumerEvent>
+    private let client: RDKafkaClient
+    private let poller: RDKafkaConsumerPoller
+    private let logger: Logger
+
+    public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
+        let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
+        let poller = RDKafkaConsumerPoller(continuation: continuation, configuration: configuration, logger: logger)
+        let context = RDKafkaContext(logger: logger)
+        context.onRebalance = { rk, err, list in poller.rebalance(rk, err, list) }
+        context.onError = { error in poller.report(error) }
+        let client = try RDKafkaClient(kind: .consumer, properties: configuration.effectiveProperties, context: context)
+        // Route everything (rebalances, errors) through the consumer queue that the poll thread serves.
+        rd_kafka_poll_set_consumer(client.handle)
+        self.events = stream
+        self.client = client
+        self.poller = poller
+        self.logger = logger
+        poller.start(client: client)
+    }
+
+    /// Joins the consumer group for these topics.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        let err = RDKafkaTopicPartitionList.withList(topics.map { (TopicPartition(topic: $0, partition: RD_KAFKA_PARTITION_UA), nil) }) { list in
+            rd_kafka_subscribe(client.handle, list)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "subscribe") }
+    }
+
+    /// Reads exactly these partitions from these offsets, outside any group rebalancing.
+    /// librdkafka still wants a `group.id` for this; nothing is committed unless `commit` is called.
+    public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
+        let err = RDKafkaTopicPartitionList.withList(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { list in
+            rd_kafka_assign(client.handle, list)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "assign") }
+    }
+
+    /// Commits `offsets` (each the next offset to read). Asynchronous commits report failures in the log.
+    public func commit(_ offsets: [TopicPartition: Int64], synchronously: Bool) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let err = RDKafkaTopicPartitionList.withList(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { list in
+            rd_kafka_commit(client.handle, list, synchronously ? 0 : 1)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET else {
+            throw KafkaError(err, context: "commit")
+        }
+    }
+
+    /// Stops fetching these partitions; the consumer keeps polling and stays in its group.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let err = RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
+            rd_kafka_pause_partitions(client.handle, list)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "pause") }
+    }
+
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let err = RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
+            rd_kafka_resume_partitions(client.handle, list)
+        }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "resume") }
+    }
+
+    /// The partitions currently assigned to this member.
+    public func assignment() throws(KafkaError) -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        let err = rd_kafka_assignment(client.handle, &list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(err, context: "assignment") }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return RDKafkaTopicPartitionList.topicPartitions(list)
+    }
+
+    /// The group's committed offsets; `nil` where the group has committed nothing.
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64?] {
+        try RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list throws(KafkaError) in
+            let err = rd_kafka_committed(client.handle, list, timeout.milliseconds)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "committed") }
+            var result: [TopicPartition: Int64?] = [:]
+            for entry in RDKafkaTopicPartitionList.read(list) {
+                result[entry.topicPartition] = entry.offset >= 0 ? entry.offset : nil
+            }
+            return result
+        }
+    }
+
+    /// Low and high watermarks (the high one is the offset the next record will get).
+    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(10)) throws(KafkaError) -> (low: Int64, high: Int64) {
+        try client.watermarks(partition, timeout: timeout)
+    }
+
+    public func partitionCount(topic: String, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int32 {
+        try client.partitionCount(topic: topic, timeout: timeout)
+    }
+
+    /// For each partition, the earliest offset whose timestamp is at or after the given one
+    /// (milliseconds); the end offset when there is none.
+    public func offsetsForTimes(_ timestamps: [TopicPartition: Int64], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64] {
+        try RDKafkaTopicPartitionList.withList(timestamps.map { ($0.key, $0.value) }) { list throws(KafkaError) in
+            let err = rd_kafka_offsets_for_times(client.handle, list, timeout.milliseconds)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "offsetsForTimes") }
+            var result: [TopicPartition: Int64] = [:]
+            for entry in RDKafkaTopicPartitionList.read(list) {
+                guard entry.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError(entry.error, context: "offsetsForTimes \(entry.topicPartition)")
+                }
+                result[entry.topicPartition] = entry.offset
+            }
+            return result
+        }
+    }
+
+    // Dropping the consumer without `shutdown()` still stops its poll thread, which owns the handle.
+    deinit {
+        poller.requestStop()
+    }
+
+    /// Stops polling, closes the consumer (which leaves the group) and ends `events`.
+    /// Finish and commit outstanding work before calling this.
+    public func shutdown() async {
+        poller.requestStop()
+        await poller.waitUntilFinished()
+    }
+}

@@ -1,0 +1,36 @@
+/// How a `KafkaConsumer` is set up.
+///
+/// `properties` are librdkafka properties (`bootstrap.servers`, `group.id`, security settings…).
+/// Offsets are always committed explicitly by the application: `enable.auto.commit` and
+/// `enable.auto.offset.store` are forced to `false`, because committing what was merely polled
+/// would pass records that have not reached an outcome yet.
+public struct KafkaConsumerConfiguration: Sendable {
+    public var properties: [String: String]
+    /// How long a revocation waits for the application to finish and commit the revoked
+    /// partitions before they are given up anyway (their uncommitted records are then re-read by
+    /// the next owner: at-least-once).
+    public var revocationTimeout: Duration
+    /// The most messages handed over in one `.messages` event.
+    public var maxMessagesPerEvent: Int
+    /// How long one poll waits for a message; bounds how quickly a stop request is noticed.
+    public var pollTimeout: Duration
+
+    public init(
+        properties: [String: String],
+        revocationTimeout: Duration = .seconds(15),
+        maxMessagesPerEvent: Int = 1000,
+        pollTimeout: Duration = .milliseconds(100)
+    ) {
+        self.properties = properties
+        self.revocationTimeout = revocationTimeout
+        self.maxMessagesPerEvent = maxMessagesPerEvent
+        self.pollTimeout = pollTimeout
+    }
+
+    var effectiveProperties: [String: String] {
+        var result = properties
+        result["enable.auto.commit"] = "false"
+        result["enable.auto.offset.store"] = "false"
+        return result
+    }
+}

@@ -1,0 +1,35 @@
+/// A record read from Kafka. Key, value and headers are kept byte for byte so that a dead-lettered
+/// record can be republished exactly as it arrived.
+public struct KafkaMessage: Sendable {
+    public let topic: String
+    public let partition: Int32
+    public let offset: Int64
+    public let key: [UInt8]?
+    /// `nil` for a tombstone.
+    public let value: [UInt8]?
+    public let headers: [KafkaHeader]
+    /// Milliseconds since the epoch, when the broker or producer set one.
+    public let timestamp: Int64?
+
+    public init(
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [KafkaHeader] = [],
+        timestamp: Int64? = nil
+    ) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestamp = timestamp
+    }
+
+    public var topicPartition: TopicPartition {
+        TopicPartition(topic: topic, partition: partition)
+    }
+}

@@ -1,0 +1,166 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// The consumer's poll loop, on a thread of its own so that blocking in `rd_kafka_consumer_poll`
+/// (and in a revocation handshake) never ties up Swift's cooperative pool.
+///
+/// `pending` and `closing` are touched only by the poll thread (rebalance callbacks run inside
+/// `rd_kafka_consumer_poll` on that same thread), which is why this type may be `@unchecked Sendable`.
+final class RDKafkaConsumerPoller: @unchecked Sendable {
+    private let continuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    private let logger: Logger
+    private let revocationTimeout: Duration
+    private let maxMessagesPerEvent: Int
+    private let pollTimeoutMs: Int32
+
+    private let stopRequested = Atomic<Bool>(false)
+    private let completion = Mutex<(finished: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    // Poll-thread confined.
+    private var pending: [KafkaMessage] = []
+    private var closing = false
+
+    init(
+        continuation: AsyncStream<KafkaConsumerEvent>.Continuation,
+        configuration: KafkaConsumerConfiguration,
+        logger: Logger
+    ) {
+        self.continuation = continuation
+        self.logger = logger
+        self.revocationTimeout = configuration.revocationTimeout
+        self.maxMessagesPerEvent = max(1, configuration.maxMessagesPerEvent)
+        self.pollTimeoutMs = max(1, configuration.pollTimeout.milliseconds)
+    }
+
+    func start(client: RDKafkaClient) {
+        let thread = Thread { [self] in
+            self.run(client: client)
+        }
+        thread.name = "kafka-consumer-poll"
+        thread.start()
+    }
+
+    func requestStop() {
+        stopRequested.store(true, ordering: .releasing)
+    }
+
+    /// Returns once the poll thread has closed the consumer (left the group).
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let resumeNow = completion.withLock { state -> Bool in
+                if state.finished { return true }
+                state.waiters.append(waiter)
+                return false
+            }
+            if resumeNow { waiter.resume() }
+        }
+    }
+
+    private func run(client: RDKafkaClient) {
+        let rk = client.handle
+        while !stopRequested.load(ordering: .acquiring) {
+            guard let first = rd_kafka_consumer_poll(rk, pollTimeoutMs) else {
+                flushPending()
+                continue
+            }
+            take(first)
+            // Drain what is already queued without waiting, so events carry many messages.
+            while pending.count < maxMessagesPerEvent, let next = rd_kafka_consumer_poll(rk, 0) {
+                take(next)
+            }
+            flushPending()
+        }
+        flushPending()
+        closing = true
+        let err = rd_kafka_consumer_close(rk)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            logger.warning("consumer close reported an error", metadata: ["error": "\(KafkaError(err))"])
+        }
+        continuation.finish()
+        let waiters = completion.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.finished = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        defer { rd_kafka_message_destroy(message) }
+        let err = message.pointee.err
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            pending.append(RDKafkaMessage.copy(message))
+            return
+        }
+        flushPending()
+        if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+            continuation.yield(.partitionEOF(TopicPartition(topic: topic, partition: message.pointee.partition),
+                                             offset: message.pointee.offset))
+        } else {
+            continuation.yield(.error(KafkaError(err)))
+        }
+    }
+
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        continuation.yield(.messages(pending))
+        pending = []
+    }
+
+    /// Called by librdkafka on the poll thread, from inside `rd_kafka_consumer_poll` or
+    /// `rd_kafka_consumer_close`.
+    func rebalance(
+        _ rk: OpaquePointer,
+        _ err: rd_kafka_resp_err_t,
+        _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) {
+        let partitions = RDKafkaTopicPartitionList.topicPartitions(list)
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(rk, list) {
+                    report(KafkaError(consuming: error))
+                }
+            } else {
+                let result = rd_kafka_assign(rk, list)
+                if result != RD_KAFKA_RESP_ERR_NO_ERROR { report(KafkaError(result, context: "assign")) }
+            }
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
+            if !closing { continuation.yield(.assigned(partitions)) }
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            // Messages polled before the revocation must reach the application before it.
+            flushPending()
+            let lost = rd_kafka_assignment_lost(rk) != 0
+            logger.info("partitions revoked", metadata: [
+                "partitions": "\(partitions.map(\.description))", "lost": "\(lost)",
+            ])
+            if !closing {
+                let revocation = KafkaRevocation()
+                continuation.yield(.revoked(partitions, lost: lost, revocation: revocation))
+                if !revocation.wait(timeout: revocationTimeout) {
+                    logger.warning("revoked partitions given up before their work finished; the next owner re-reads it",
+                                   metadata: ["timeout": "\(revocationTimeout)"])
+                }
+            }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(rk, list) {
+                    report(KafkaError(consuming: error))
+                }
+            } else {
+                _ = rd_kafka_assign(rk, nil)
+            }
+        default:
+            logger.error("rebalance failed", metadata: ["error": "\(KafkaError(err))"])
+            _ = rd_kafka_assign(rk, nil)
+        }
+    }
+
+    func report(_ error: KafkaError) {
+        logger.warning("kafka consumer error", metadata: ["error": "\(error)"])
+        continuation.yield(.error(error))
+    }
+}

@@ -1,0 +1,108 @@
+import Kafka
+import Testing
+
+@Suite("Kafka round trip on the mock cluster")
+struct KafkaRoundTripTests {
+    @Test("produced records are consumed byte for byte and commits are read back")
+    func produceConsumeCommit() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
+        let topic = uniqueName("roundtrip")
+        try cluster.createTopic(topic, partitions: 4)
+        let producer = try KafkaProducer(
+            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
+            logger: testLogger("producer"))
+        let results = await producer.sendAll(records(topic: topic, count: 40))
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+
+        let group = uniqueName("group")
+        let consumer = try KafkaConsumer(
+            configuration: .init(properties: groupProperties(cluster, group: group)),
+            logger: testLogger("consumer"))
+        try consumer.subscribe(topics: [topic])
+        var iterator = consumer.events.makeAsyncIterator()
+        var collector = EventCollector()
+        await collector.collect(from: &iterator, until: { $0.messages.count >= 40 })
+        #expect(collector.messages.count == 40)
+        #expect(Set(collector.assigned.map(\.partition)) == [0, 1, 2, 3])
+
+        let first = try #require(collector.messages.first { $0.partition == 0 && $0.offset == 0 })
+        #expect(first.value == Array("{\"n\":0}".utf8))
+        #expect(first.key == Array("key-0".utf8))
+        #expect(first.headers == [KafkaHeader(key: "h", string: "v0")])
+        #expect(first.timestamp != nil)
+        // Per-partition offset order.
+        for partition in Int32(0)..<4 {
+            let offsets = collector.messages.filter { $0.partition == partition }.map(\.offset)
+            #expect(offsets == Array(0..<10))
+        }
+
+        let p0 = TopicPartition(topic: topic, partition: 0)
+        try consumer.commit([p0: 7], synchronously: true)
+        let committed = try consumer.committed([p0, TopicPartition(topic: topic, partition: 1)])
+        #expect(committed[p0] == .some(7))
+        #expect(committed[TopicPartition(topic: topic, partition: 1)] == .some(nil))
+        let marks = try consumer.watermarks(p0)
+        #expect(marks.high == 10)
+        #expect(try consumer.partitionCount(topic: topic) == 4)
+
+        await consumer.shutdown()
+        await producer.shutdown()
+    }
+
+    @Test("a restarted member of the same group resumes at the committed offset")
+    func resumeFromCommit() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
+        let topic = uniqueName("resume")
+        try cluster.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
+            logger: testLogger("producer"))
+        _ = await producer.sendAll(records(topic: topic, count: 10, partition: 0))
+        let group = uniqueName("group")
+        let properties = groupProperties(cluster, group: group)
+        do {
+            let consumer = try KafkaConsumer(configuration: .init(properties: properties), logger: testLogger("c1"))
+            try consumer.subscribe(topics: [topic])
+            var iterator = consumer.events.makeAsyncIterator()
+            var collector = EventCollector()
+            await collector.collect(from: &iterator, until: { $0.messages.count >= 10 })
+            try consumer.commit([TopicPartition(topic: topic, partition: 0): 6], synchronously: true)
+            await consumer.shutdown()
+        }
+        let consumer = try KafkaConsumer(configuration: .init(properties: properties), logger: testLogger("c2"))
+        try consumer.subscribe(topics: [topic])
+        var iterator = consumer.events.makeAsyncIterator()
+        var collector = EventCollector()
+        await collector.collect(from: &iterator, until: { $0.messages.count >= 4 })
+        #expect(collector.messages.map(\.offset) == [6, 7, 8, 9])
+        await consumer.shutdown()
+        await producer.shutdown()
+    }
+
+    @Test("assign reads an exact range outside the group, with producer timestamps kept")
+    func assignAndTimes() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
+        let topic = uniqueName("assign")
+        try cluster.createTopic(topic, partitions: 1)
+        let producer = try KafkaProducer(
+            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
+            logger: testLogger("producer"))
+        for index in 0..<10 {
+            _ = try await producer.send(KafkaProducerRecord(
+                topic: topic, partition: 0, value: Array("\(index)".utf8), timestamp: 1_700_000_000_000 + Int64(index) * 1000))
+        }
+        let consumer = try KafkaConsumer(
+            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": uniqueName("replay")]),
+            logger: testLogger("assign"))
+        let tp = TopicPartition(topic: topic, partition: 0)
+        try consumer.assign([tp: 3])
+        var iterator = consumer.events.makeAsyncIterator()
+        var collector = EventCollector()
+        await collector.collect(from: &iterator, until: { $0.messages.count >= 7 })
+        #expect(collector.messages.map(\.offset) == Array(3..<10))
+        let firstTimestamp: Int64? = collector.messages.first?.timestamp
+        #expect(firstTimestamp == Int64(1_700_000_003_000))
+        await consumer.shutdown()
+        await producer.shutdown()
+    }
+}
