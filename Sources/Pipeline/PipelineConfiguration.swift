@@ -23,6 +23,9 @@ public struct PipelineConfiguration: Sendable {
     public var deadLetterRetryMaxDelay: Duration
     /// JSON nesting deeper than this is a decode error (the schema has at most 3 levels).
     public var maxJSONDepth: Int
+    /// How long a revocation waits for in-flight work of the revoked partitions; keep it below the
+    /// consumer's `revocationTimeout`.
+    public var revocationDrainTimeout: Duration
 
     public init(
         batchMaxItems: Int = 1000,
@@ -36,7 +39,8 @@ public struct PipelineConfiguration: Sendable {
         retryMaxDelay: Duration = .seconds(30),
         authRetryMaxDelay: Duration = .seconds(60),
         deadLetterRetryMaxDelay: Duration = .seconds(10),
-        maxJSONDepth: Int = 512
+        maxJSONDepth: Int = 512,
+        revocationDrainTimeout: Duration = .seconds(12)
     ) {
         self.batchMaxItems = batchMaxItems
         self.batchMaxBytes = batchMaxBytes
@@ -50,6 +54,7 @@ public struct PipelineConfiguration: Sendable {
         self.authRetryMaxDelay = authRetryMaxDelay
         self.deadLetterRetryMaxDelay = deadLetterRetryMaxDelay
         self.maxJSONDepth = maxJSONDepth
+        self.revocationDrainTimeout = revocationDrainTimeout
     }
 
     /// The batch size actually used: never more than the API's 1000 items, never less than 1.

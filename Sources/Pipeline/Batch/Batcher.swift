@@ -1,0 +1,112 @@
+import DequeModule
+import IngestionAPI
+import Kafka
+
+/// Stage 3: micro-batching by items, request bytes and linger.
+///
+/// Records wait in per-partition queues. A batch takes only from partitions that have no request
+/// in flight (`busy`), so each partition is in at most one request at a time and its records
+/// reach the API in offset order. It fills from the partition whose oldest record waited longest,
+/// taking whole runs, so batches touch few partitions and leave the rest free for other requests.
+struct Batcher {
+    struct Entry {
+        let record: SinkRecord
+        let enqueuedAt: ContinuousClock.Instant
+    }
+
+    let maxItems: Int
+    let maxBytes: Int
+    let linger: Duration
+    private var queues: [TopicPartition: Deque<Entry>] = [:]
+    /// Partitions with a request in flight, and which batch holds each.
+    private(set) var busy: [TopicPartition: Int] = [:]
+    private(set) var count = 0
+    private(set) var bytes = 0
+
+    // `{"items":[` and `]}`: what a request adds around its items.
+    private static let envelopeBytes = ManyCustomerMetadataRequest.bodySize(itemByteCounts: [Int]())
+
+    init(maxItems: Int, maxBytes: Int, linger: Duration) {
+        self.maxItems = max(1, maxItems)
+        self.maxBytes = max(1, maxBytes)
+        self.linger = linger
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ record: SinkRecord, now: ContinuousClock.Instant) {
+        queues[record.topicPartition, default: []].append(Entry(record: record, enqueuedAt: now))
+        count += 1
+        bytes += record.byteCount
+    }
+
+    /// Whether a batch should go now: enough items or bytes are waiting on free partitions,
+    /// the oldest of them has waited `linger`, or `flush` asks for everything.
+    func hasReadyBatch(now: ContinuousClock.Instant, flush: Bool) -> Bool {
+        var items = 0
+        var size = Self.envelopeBytes
+        var oldest: ContinuousClock.Instant?
+        for (partition, queue) in queues where busy[partition] == nil {
+            guard let first = queue.first else { continue }
+            items += queue.count
+            size += queue.reduce(0) { $0 + $1.record.byteCount + 1 }
+            if oldest == nil || first.enqueuedAt < oldest! { oldest = first.enqueuedAt }
+            if items >= maxItems || size >= maxBytes { return true }
+        }
+        guard let oldest else { return false }
+        return flush || now - oldest >= linger
+    }
+
+    /// When the oldest record on a free partition will have waited `linger`.
+    func nextDeadline() -> ContinuousClock.Instant? {
+        queues.lazy.filter { busy[$0.key] == nil }.compactMap { $0.value.first?.enqueuedAt }.min().map { $0 + linger }
+    }
+
+    /// Takes the next batch and marks its partitions busy. A record larger than `maxBytes` still
+    /// goes, alone: the API's answer (413) decides its fate, not a guess of ours.
+    mutating func takeBatch(id: Int) -> [SinkRecord] {
+        let candidates = queues
+            .filter { busy[$0.key] == nil && !$0.value.isEmpty }
+            .sorted { $0.value.first!.enqueuedAt < $1.value.first!.enqueuedAt }
+        var batch: [SinkRecord] = []
+        var size = Self.envelopeBytes
+        outer: for (partition, _) in candidates {
+            while let entry = queues[partition]?.first {
+                let added = entry.record.byteCount + (batch.isEmpty ? 0 : 1)
+                if !batch.isEmpty && (batch.count >= maxItems || size + added > maxBytes) { break outer }
+                batch.append(entry.record)
+                size += added
+                queues[partition]!.removeFirst()
+                count -= 1
+                bytes -= entry.record.byteCount
+                busy[partition] = id
+                if batch.count >= maxItems { break outer }
+            }
+            if queues[partition]?.isEmpty == true { queues[partition] = nil }
+        }
+        return batch
+    }
+
+    /// The request `id` is done; its partitions may be batched again.
+    mutating func release(batch id: Int) {
+        busy = busy.filter { $0.value != id }
+    }
+
+    /// Drops what waits for these partitions (revoked: the next owner reads them again).
+    mutating func removeAll(for partitions: Set<TopicPartition>) -> [SinkRecord] {
+        var removed: [SinkRecord] = []
+        for partition in partitions {
+            guard let queue = queues.removeValue(forKey: partition) else { continue }
+            for entry in queue {
+                removed.append(entry.record)
+                count -= 1
+                bytes -= entry.record.byteCount
+            }
+        }
+        return removed
+    }
+
+    func queuedPartitions() -> Set<TopicPartition> {
+        Set(queues.filter { !$0.value.isEmpty }.keys)
+    }
+}

@@ -1,0 +1,429 @@
+import Foundation
+import IngestionAPI
+import Kafka
+import Logging
+
+/// The pipeline's state and its reaction to each input, read top to bottom:
+/// decode → validate → batch → request → outcome → dead-letter → commit.
+///
+/// It runs on one task only (the loop in `SinkPipeline.run`), so it needs no locks; the slow
+/// parts (HTTP requests, dead-letter produces) run as separate tasks that report back as inputs.
+final class PipelineEngine {
+    let configuration: PipelineConfiguration
+    let mode: SinkPipeline.Mode
+    let consumer: KafkaConsumer
+    let health: SinkHealth
+    let metrics: SinkMetrics
+    let progress: CommitProgress
+    let logger: Logger
+
+    private let decoder: RecordDecoder
+    private let validator = RecordValidator()
+    private var batcher: Batcher
+    private(set) var lifecycle = ConsumerLifecycle()
+    private var trackers: [TopicPartition: PartitionOffsetTracker] = [:]
+
+    // Work handed out and not yet back, with the assignment epoch of each partition it touches.
+    private struct InFlight<Item> {
+        var items: [Item]
+        var epochs: [TopicPartition: Int]
+    }
+
+    private var nextID = 0
+    private var nextEpoch = 0
+    private var batchesInFlight: [Int: InFlight<SinkRecord>] = [:]
+    private var deadLettersInFlight: [Int: InFlight<KafkaMessage>] = [:]
+    private(set) var tasks: [PipelineTask] = []
+
+    // Memory bound: records read and not final.
+    private var bufferedRecords = 0
+    private var bufferedBytes = 0
+
+    // Why each partition is paused; it is resumed when no reason is left.
+    enum PauseReason: Hashable {
+        case retrying
+        case bufferFull
+        case draining
+        case rangeEnd
+    }
+
+    private var pauseReasons: [TopicPartition: Set<PauseReason>] = [:]
+
+    private struct PendingRevocation {
+        let partitions: Set<TopicPartition>
+        let revocation: KafkaRevocation
+        let deadline: ContinuousClock.Instant
+    }
+
+    private var revocations: [PendingRevocation] = []
+    private var drainDeadline: ContinuousClock.Instant?
+    private var lastCommit = ContinuousClock.now
+    private(set) var finished = false
+
+    init(
+        configuration: PipelineConfiguration,
+        mode: SinkPipeline.Mode,
+        consumer: KafkaConsumer,
+        health: SinkHealth,
+        metrics: SinkMetrics,
+        progress: CommitProgress,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.mode = mode
+        self.consumer = consumer
+        self.health = health
+        self.metrics = metrics
+        self.progress = progress
+        self.logger = logger
+        self.decoder = RecordDecoder(maxDepth: configuration.maxJSONDepth)
+        self.batcher = Batcher(
+            maxItems: configuration.effectiveBatchMaxItems,
+            maxBytes: configuration.batchMaxBytes,
+            linger: configuration.linger)
+        switch mode {
+        case .consumerGroup:
+            lifecycle.subscribed()
+        case .range(let start, _):
+            // A range is assigned up front, without a group rebalance.
+            lifecycle.subscribed()
+            lifecycle.assigned()
+            for partition in start.keys { trackers[partition] = PartitionOffsetTracker(epoch: 0) }
+            health.setJoinedGroup(true)
+            checkRangeComplete()
+        }
+    }
+
+    /// Tasks to start, handed over once.
+    func takeTasks() -> [PipelineTask] {
+        defer { tasks = [] }
+        return tasks
+    }
+
+    func handle(_ input: PipelineInput) {
+        switch input {
+        case .consumer(.messages(let messages)): receive(messages)
+        case .consumer(.assigned(let partitions)): assigned(partitions)
+        case .consumer(.revoked(let partitions, let lost, let revocation)): revoked(partitions, lost: lost, revocation: revocation)
+        case .consumer(.partitionEOF): break
+        case .consumer(.error(let error)):
+            logger.warning("kafka consumer reported an error", metadata: ["error": "\(error.name): \(error.message)"])
+        case .consumerEnded:
+            finished = true
+        case .batchRetrying(let batch):
+            if let inFlight = batchesInFlight[batch] {
+                setPause(.retrying, true, for: Set(inFlight.epochs.keys))
+            }
+        case .batchDone(let batch, let outcomes): batchDone(batch, outcomes: outcomes)
+        case .deadLettered(let batch): deadLettered(batch)
+        case .tick: break
+        case .shutdown(let grace): beginDrain(grace: grace)
+        }
+        dispatchReadyBatches()
+        applyBufferBound()
+        settleRevocations()
+        commitIfDue()
+        checkDrained()
+    }
+
+    // MARK: decode → validate → batch
+
+    private func receive(_ messages: [KafkaMessage]) {
+        guard lifecycle.acceptsRecords else { return }
+        let now = ContinuousClock.now
+        var letters: [DeadLetter] = []
+        var skipped = 0
+        var consumed = 0
+        for message in messages {
+            let partition = message.topicPartition
+            if case .range(_, let end) = mode, message.offset >= end[partition] ?? 0 {
+                setPause(.rangeEnd, true, for: [partition])
+                continue
+            }
+            guard trackers[partition]?.track(message.offset) == .tracked else { continue }
+            consumed += 1
+            switch decoder.decode(message) {
+            case .tombstone:
+                skipped += 1
+                trackers[partition]?.finish(message.offset, wasInFlight: false)
+                continue
+            case .failed(let error):
+                letters.append(DeadLetter(message: message, error: error, stage: .decode))
+            case .object(let item):
+                switch validator.validate(item, message: message) {
+                case .valid(let record):
+                    batcher.append(record, now: now)
+                case .invalid(let error, let eventId):
+                    letters.append(DeadLetter(message: message, error: error, stage: .validate, eventId: eventId))
+                }
+            }
+            bufferedRecords += 1
+            bufferedBytes += message.value?.count ?? 0
+        }
+        metrics.consumed(consumed)
+        if skipped > 0 { metrics.skipped(skipped) }
+        if !letters.isEmpty {
+            for letter in letters { trackers[letter.message.topicPartition]?.began() }
+            startDeadLetters(letters)
+        }
+        if case .range = mode { checkRangeComplete() }
+    }
+
+    private func dispatchReadyBatches() {
+        let flush = lifecycle.state == .draining
+        let now = ContinuousClock.now
+        while batchesInFlight.count < max(1, configuration.maxInFlight), batcher.hasReadyBatch(now: now, flush: flush) {
+            let id = newID()
+            let records = batcher.takeBatch(id: id)
+            guard !records.isEmpty else { break }
+            batchesInFlight[id] = InFlight(items: records, epochs: epochs(of: records.map(\.topicPartition)))
+            for record in records { trackers[record.topicPartition]?.began() }
+            tasks.append(.send(batch: id, records: records))
+        }
+        metrics.inFlightRequests(batchesInFlight.count)
+    }
+
+    private func epochs(of partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int] {
+        var result: [TopicPartition: Int] = [:]
+        for partition in partitions where result[partition] == nil {
+            if let epoch = trackers[partition]?.epoch { result[partition] = epoch }
+        }
+        return result
+    }
+
+    /// Marks a record final, unless its partition has since been released (and maybe reassigned).
+    private func finish(_ message: KafkaMessage, epochs: [TopicPartition: Int]) {
+        let partition = message.topicPartition
+        guard let epoch = epochs[partition], trackers[partition]?.epoch == epoch else { return }
+        trackers[partition]?.finish(message.offset)
+    }
+
+    /// When the loop should wake up next for a lingering batch.
+    var nextLingerDeadline: ContinuousClock.Instant? {
+        batchesInFlight.count < max(1, configuration.maxInFlight) ? batcher.nextDeadline() : nil
+    }
+
+    // MARK: outcome → dead-letter
+
+    private func batchDone(_ batch: Int, outcomes: [RecordOutcome]) {
+        guard let inFlight = batchesInFlight.removeValue(forKey: batch) else { return }
+        batcher.release(batch: batch)
+        setPause(.retrying, false, for: Set(inFlight.epochs.keys))
+        var letters: [DeadLetter] = []
+        var ingested = 0
+        for (record, outcome) in zip(inFlight.items, outcomes) {
+            switch outcome {
+            case .accepted:
+                ingested += 1
+                bufferedRecords -= 1
+                bufferedBytes -= record.message.value?.count ?? 0
+                finish(record.message, epochs: inFlight.epochs)
+            case .deadLetter(let error, let status):
+                // Still in flight: final only once the broker has the dead letter.
+                letters.append(DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId))
+            }
+        }
+        metrics.ingested(ingested)
+        if !letters.isEmpty { startDeadLetters(letters, epochs: inFlight.epochs) }
+        if case .range = mode { checkRangeComplete() }
+    }
+
+    private func startDeadLetters(_ letters: [DeadLetter], epochs known: [TopicPartition: Int]? = nil) {
+        let id = newID()
+        let messages = letters.map(\.message)
+        deadLettersInFlight[id] = InFlight(items: messages, epochs: known ?? epochs(of: messages.map(\.topicPartition)))
+        tasks.append(.deadLetter(batch: id, letters: letters))
+    }
+
+    private func deadLettered(_ batch: Int) {
+        guard let inFlight = deadLettersInFlight.removeValue(forKey: batch) else { return }
+        for message in inFlight.items {
+            bufferedRecords -= 1
+            bufferedBytes -= message.value?.count ?? 0
+            finish(message, epochs: inFlight.epochs)
+        }
+        if case .range = mode { checkRangeComplete() }
+    }
+
+    // MARK: commit
+
+    private func commitIfDue(force: Bool = false) {
+        guard case .consumerGroup = mode else { return }
+        let now = ContinuousClock.now
+        guard force || now - lastCommit >= configuration.commitInterval else { return }
+        lastCommit = now
+        commit(partitions: Set(trackers.keys), synchronously: force)
+    }
+
+    /// Commits what is committable for these partitions.
+    private func commit(partitions: Set<TopicPartition>, synchronously: Bool) {
+        guard case .consumerGroup = mode else { return }
+        var offsets: [TopicPartition: Int64] = [:]
+        for partition in partitions {
+            guard let tracker = trackers[partition], tracker.needsCommit, let offset = tracker.committable else { continue }
+            offsets[partition] = offset
+        }
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, synchronously: synchronously)
+            for (partition, offset) in offsets {
+                trackers[partition]?.markCommitted(offset)
+                metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset, lag: nil)
+            }
+            progress.record(offsets)
+        } catch {
+            logger.warning("commit failed; it is retried as offsets advance",
+                           metadata: ["error": "\(error)", "synchronous": "\(synchronously)"])
+        }
+    }
+
+    // MARK: rebalance
+
+    private func assigned(_ partitions: [TopicPartition]) {
+        lifecycle.assigned()
+        health.setJoinedGroup(true)
+        for partition in partitions where trackers[partition]?.phase != .active {
+            nextEpoch += 1
+            trackers[partition] = PartitionOffsetTracker(epoch: nextEpoch)
+            pauseReasons[partition] = nil
+        }
+        if lifecycle.state == .draining {
+            setPause(.draining, true, for: Set(partitions))
+        }
+    }
+
+    private func revoked(_ partitions: [TopicPartition], lost: Bool, revocation: KafkaRevocation) {
+        let revoked = Set(partitions)
+        lifecycle.revoking(lost: lost)
+        if lost { health.setJoinedGroup(false) }
+        // Unsent records are dropped: the next owner reads them again. Sent ones are awaited,
+        // so that what the API accepted gets committed and is not sent twice.
+        let dropped = batcher.removeAll(for: revoked)
+        bufferedRecords -= dropped.count
+        bufferedBytes -= dropped.reduce(0) { $0 + ($1.message.value?.count ?? 0) }
+        for partition in revoked {
+            trackers[partition]?.beginRevoke()
+            pauseReasons[partition] = nil
+        }
+        if lost {
+            release(revoked)
+            revocation.acknowledge()
+            return
+        }
+        revocations.append(PendingRevocation(
+            partitions: revoked, revocation: revocation,
+            deadline: .now + configuration.revocationDrainTimeout))
+    }
+
+    private func settleRevocations() {
+        guard !revocations.isEmpty else { return }
+        let now = ContinuousClock.now
+        revocations.removeAll { pending in
+            let drained = pending.partitions.allSatisfy { trackers[$0]?.isDrained ?? true }
+            guard drained || now >= pending.deadline else { return false }
+            if !drained {
+                logger.warning("revoked partitions released before their in-flight work finished; the next owner re-reads it",
+                               metadata: ["partitions": "\(pending.partitions.map(\.description).sorted())"])
+            }
+            commit(partitions: pending.partitions, synchronously: true)
+            release(pending.partitions)
+            pending.revocation.acknowledge()
+            return true
+        }
+    }
+
+    private func release(_ partitions: Set<TopicPartition>) {
+        for partition in partitions {
+            trackers[partition]?.release()
+            trackers[partition] = nil
+        }
+    }
+
+    // MARK: flow control
+
+    private func setPause(_ reason: PauseReason, _ on: Bool, for partitions: Set<TopicPartition>) {
+        var toPause: [TopicPartition] = []
+        var toResume: [TopicPartition] = []
+        for partition in partitions where trackers[partition] != nil {
+            let before = pauseReasons[partition, default: []]
+            var after = before
+            if on { after.insert(reason) } else { after.remove(reason) }
+            pauseReasons[partition] = after.isEmpty ? nil : after
+            if before.isEmpty && !after.isEmpty { toPause.append(partition) }
+            if !before.isEmpty && after.isEmpty { toResume.append(partition) }
+        }
+        do {
+            try consumer.pause(toPause)
+            try consumer.resume(toResume)
+        } catch {
+            logger.warning("pause/resume failed", metadata: ["error": "\(error)"])
+        }
+        metrics.pausedPartitions(pauseReasons.count)
+    }
+
+    /// Pauses every partition while too much is buffered; resumes below half the bound, so a
+    /// backlog or an outage costs bounded memory and the consumer keeps polling (stays in its group).
+    private func applyBufferBound() {
+        let over = bufferedRecords >= configuration.maxBufferedRecords || bufferedBytes >= configuration.maxBufferedBytes
+        let under = bufferedRecords <= configuration.maxBufferedRecords / 2 && bufferedBytes <= configuration.maxBufferedBytes / 2
+        let all = Set(trackers.keys)
+        if over {
+            let unpaused = all.filter { pauseReasons[$0]?.contains(.bufferFull) != true }
+            if !unpaused.isEmpty { setPause(.bufferFull, true, for: unpaused) }
+        } else if under {
+            let paused = all.filter { pauseReasons[$0]?.contains(.bufferFull) == true }
+            if !paused.isEmpty { setPause(.bufferFull, false, for: paused) }
+        }
+    }
+
+    // MARK: shutdown and range completion
+
+    private func beginDrain(grace: Duration) {
+        guard lifecycle.shutdownRequested() == .changed else { return }
+        health.setShuttingDown(true)
+        drainDeadline = .now + grace
+        setPause(.draining, true, for: Set(trackers.keys))
+        logger.info("draining: finishing in-flight work before committing", metadata: ["grace": "\(grace)"])
+    }
+
+    private func checkDrained() {
+        guard lifecycle.state == .draining, !finished else { return }
+        let idle = batcher.isEmpty && batchesInFlight.isEmpty && deadLettersInFlight.isEmpty
+        let late = drainDeadline.map { ContinuousClock.now >= $0 } ?? false
+        guard idle || late else { return }
+        if !idle {
+            logger.warning("shutdown grace ran out; committing what is final, the rest is read again on restart", metadata: [
+                "buffered": "\(batcher.count)", "requestsInFlight": "\(batchesInFlight.count)",
+                "deadLettersInFlight": "\(deadLettersInFlight.count)",
+            ])
+        }
+        commitIfDue(force: true)
+        for revocation in revocations { revocation.revocation.acknowledge() }
+        revocations = []
+        lifecycle.drained()
+        finished = true
+    }
+
+    private func checkRangeComplete() {
+        guard case .range(let start, let end) = mode, !finished else { return }
+        let done = end.allSatisfy { partition, endOffset in
+            let position = trackers[partition]?.committable ?? start[partition] ?? endOffset
+            return position >= endOffset
+        }
+        if done && batchesInFlight.isEmpty && deadLettersInFlight.isEmpty {
+            lifecycle.shutdownRequested()
+            lifecycle.drained()
+            finished = true
+        }
+    }
+
+    /// The offsets up to which every record in the range is final (replay progress).
+    var positions: [TopicPartition: Int64] {
+        trackers.compactMapValues(\.committable)
+    }
+
+    private func newID() -> Int {
+        nextID += 1
+        return nextID
+    }
+}

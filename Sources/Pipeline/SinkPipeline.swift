@@ -1,0 +1,130 @@
+import IngestionAPI
+import Kafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The sink: Kafka records → the Metadata Ingestion API, with a dead-letter topic, committing
+/// offsets only once every record up to them has an outcome.
+///
+/// A swift-service-lifecycle `Service`: graceful shutdown stops fetching, finishes in-flight
+/// work within the grace period, commits, and closes the consumer (leaving the group).
+/// Cancellation stops at once without committing, which at-least-once delivery makes safe.
+public final class SinkPipeline: Service {
+    public enum Mode: Sendable {
+        /// A consumer-group member: commits as records become final.
+        case consumerGroup
+        /// A fixed range (replay): commits nothing, ends when every record in `[start, end)` of
+        /// every partition has an outcome.
+        case range(start: [TopicPartition: Int64], end: [TopicPartition: Int64])
+    }
+
+    public let progress = CommitProgress()
+    private let consumer: KafkaConsumer
+    private let dispatcher: Dispatcher
+    private let deadLetters: DeadLetterWriter
+    private let configuration: PipelineConfiguration
+    private let mode: Mode
+    private let shutdownGrace: Duration
+    private let health: SinkHealth
+    private let metrics: SinkMetrics
+    private let logger: Logger
+    private let inputs: AsyncStream<PipelineInput>
+    private let input: AsyncStream<PipelineInput>.Continuation
+    private let positionsBox = Mutex<[TopicPartition: Int64]>([:])
+
+    public init(
+        consumer: KafkaConsumer,
+        client: IngestionClient,
+        deadLetters: DeadLetterWriter,
+        configuration: PipelineConfiguration = .init(),
+        mode: Mode = .consumerGroup,
+        shutdownGrace: Duration = .seconds(20),
+        health: SinkHealth = SinkHealth(),
+        metrics: SinkMetrics = SinkMetrics(),
+        logger: Logger
+    ) {
+        self.consumer = consumer
+        self.dispatcher = Dispatcher(client: client, configuration: configuration, health: health, metrics: metrics, logger: logger)
+        self.deadLetters = deadLetters
+        self.configuration = configuration
+        self.mode = mode
+        self.shutdownGrace = shutdownGrace
+        self.health = health
+        self.metrics = metrics
+        self.logger = logger
+        (inputs, input) = AsyncStream.makeStream(of: PipelineInput.self)
+    }
+
+    /// Asks the pipeline to drain and stop, as a graceful shutdown does.
+    public func shutdownGracefully(grace: Duration? = nil) {
+        input.yield(.shutdown(grace: grace ?? shutdownGrace))
+    }
+
+    /// For a range: how far every partition is final (the replay's progress).
+    public var positions: [TopicPartition: Int64] { positionsBox.withLock { $0 } }
+
+    public func run() async throws {
+        let engine = PipelineEngine(
+            configuration: configuration, mode: mode, consumer: consumer, health: health,
+            metrics: metrics, progress: progress, logger: logger)
+        let input = self.input
+        defer {
+            health.setJoinedGroup(false)
+        }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask { [consumer] in
+                    for await event in consumer.events { input.yield(.consumer(event)) }
+                    input.yield(.consumerEnded)
+                }
+                group.addTask { [configuration] in
+                    // The clock of linger, commit interval, revocation and drain deadlines.
+                    let period = min(.milliseconds(10), configuration.linger > .zero ? configuration.linger : .milliseconds(10))
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: period)
+                        input.yield(.tick)
+                    }
+                }
+                for await event in inputs {
+                    if Task.isCancelled { break }
+                    engine.handle(event)
+                    for task in engine.takeTasks() { start(task, in: &group) }
+                    if case .range = mode { positionsBox.withLock { $0 = engine.positions } }
+                    if engine.finished { break }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [shutdownGrace] in
+            input.yield(.shutdown(grace: shutdownGrace))
+        }
+        // Leaving the group after the final commit; after cancellation, without one.
+        await consumer.shutdown()
+        input.finish()
+    }
+
+    private func start(_ task: PipelineTask, in group: inout DiscardingTaskGroup) {
+        let input = self.input
+        switch task {
+        case .send(let batch, let records):
+            group.addTask { [dispatcher] in
+                do {
+                    let outcomes = try await dispatcher.deliver(records) { input.yield(.batchRetrying(batch: batch)) }
+                    input.yield(.batchDone(batch: batch, outcomes: outcomes))
+                } catch {
+                    // Cancelled: the records stay not final and are read again after a restart.
+                }
+            }
+        case .deadLetter(let batch, let letters):
+            group.addTask { [deadLetters, metrics] in
+                do {
+                    try await deadLetters.write(letters)
+                    for letter in letters { metrics.deadLettered(stage: letter.stage) }
+                    input.yield(.deadLettered(batch: batch))
+                } catch {
+                    // Cancelled before the broker acknowledged: not final, read again after a restart.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import IngestionAPI
+import Kafka
+
+/// Stage 2: the item schema, and the bytes to send.
+struct RecordValidator: Sendable {
+    enum Result {
+        case valid(SinkRecord)
+        /// Every violation, each naming the field and the rule, joined with "; ".
+        case invalid(error: String, eventId: String?)
+    }
+
+    func validate(_ item: JSONValue, message: KafkaMessage) -> Result {
+        let violations = CustomerMetadataValidator.validate(item)
+        let givenEventId = item["eventId"]?.stringValue
+        guard violations.isEmpty else {
+            return .invalid(error: violations.map(\.description).joined(separator: "; "), eventId: givenEventId)
+        }
+        if let givenEventId {
+            // Valid bytes are sent as they arrived: no re-encoding, nothing lost in translation.
+            return .valid(SinkRecord(message: message, eventId: givenEventId, preparedItem: nil))
+        }
+        // No eventId: derive one from the record's coordinates so that retries and replays of
+        // this record carry the same id.
+        let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
+        let prepared: [UInt8]
+        if item["eventId"] == nil, let value = message.value, let spliced = Self.splice(eventId: eventId, into: value) {
+            prepared = spliced
+        } else {
+            // `"eventId": null` (or an unusual layout): re-encode with the id set in place.
+            guard case .object(var object) = item else { preconditionFailure("validated items are objects") }
+            object["eventId"] = .string(eventId)
+            prepared = JSONValue.object(object).serialized()
+        }
+        return .valid(SinkRecord(message: message, eventId: eventId, preparedItem: prepared))
+    }
+
+    /// Inserts `"eventId":"…",` right after the opening brace, keeping every other byte.
+    /// Valid items have at least the two required members, so a comma always follows.
+    static func splice(eventId: String, into value: [UInt8]) -> [UInt8]? {
+        guard let brace = value.firstIndex(where: { !isJSONWhitespace($0) }), value[brace] == UInt8(ascii: "{") else {
+            return nil
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(value.count + eventId.utf8.count + 13)
+        result.append(contentsOf: value[...brace])
+        result.append(contentsOf: #""eventId":""#.utf8)
+        result.append(contentsOf: eventId.utf8)
+        result.append(contentsOf: #"","#.utf8)
+        result.append(contentsOf: value[(brace + 1)...])
+        return result
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}
