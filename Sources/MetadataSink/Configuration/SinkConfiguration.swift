@@ -1,0 +1,72 @@
+import Logging
+import Pipeline
+
+/// Everything `metadata-sink run` is configured with, typed and validated.
+///
+/// Built by `SinkConfiguration.load(environment:configFile:secretsDirectory:)` (see
+/// `SinkConfiguration+ConfigReader.swift` for every setting, its default and its form).
+struct SinkConfiguration: Sendable {
+    struct Kafka: Sendable, Equatable {
+        /// `bootstrap.servers`, as given: comma-separated `host:port` entries.
+        var bootstrapServers: String
+        var topics: [String]
+        var groupID: String
+        var dlqTopic: String
+        /// Extra librdkafka properties from `KAFKA_PROPERTY_<NAME>`, keyed by librdkafka name
+        /// (`security.protocol`), already checked by librdkafka.
+        var properties: [String: String]
+    }
+
+    struct API: Sendable, Equatable {
+        /// Root of the Metadata Ingestion API, without a trailing slash.
+        var baseURL: String
+        var id: String
+        var secret: String
+        /// Extra CA bundle (PEM) to trust, e.g. for a TLS-intercepting proxy.
+        var caFile: String?
+    }
+
+    var kafka: Kafka
+    var api: API
+    var pipeline: PipelineConfiguration
+    /// Port of the health and metrics server; 0 picks a free one.
+    var httpPort: Int
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+    /// How long a SIGTERM drain may take before the process gives up on in-flight work.
+    var shutdownGrace: Duration
+    /// Things worth a log line that do not stop the service (an unknown `KAFKA_…` variable, a
+    /// plain-http API URL). Never contains a secret value.
+    var warnings: [String] = []
+
+    /// librdkafka properties for the consumer: the pass-through properties plus
+    /// `bootstrap.servers` and `group.id`. (`KafkaConsumerConfiguration` adds manual commits.)
+    var consumerProperties: [String: String] {
+        var properties = kafka.properties
+        properties["bootstrap.servers"] = kafka.bootstrapServers
+        properties["group.id"] = kafka.groupID
+        return properties
+    }
+
+    /// librdkafka properties for the dead-letter producer: the pass-through properties plus
+    /// `bootstrap.servers`. (`KafkaProducerConfiguration` adds idempotence and acks=all.)
+    ///
+    /// Consumer-only pass-through properties are kept: librdkafka ignores them in a producer with
+    /// a log line, which is better than guessing each property's scope here.
+    var producerProperties: [String: String] {
+        var properties = kafka.properties
+        properties["bootstrap.servers"] = kafka.bootstrapServers
+        return properties
+    }
+
+    /// Values that must never appear in output: the API credentials and every secret-looking
+    /// Kafka property. Registered with `SecretRedactor` so that even a careless log call cannot
+    /// print them.
+    var secretValues: [String] {
+        var values = [api.id, api.secret]
+        for (name, value) in kafka.properties where KafkaPropertyName.isSecret(name) {
+            values.append(value)
+        }
+        return values.filter { !$0.isEmpty }
+    }
+}
