@@ -23,6 +23,8 @@ struct PartitionOffsetTracker: Equatable {
     private var outstanding: Deque<(offset: Int64, isFinal: Bool)> = []
     /// One past the highest offset seen.
     private(set) var nextOffset: Int64?
+    /// The first offset seen in this assignment: committing it would record no progress.
+    private(set) var firstOffset: Int64?
     /// The last offset committed (or handed to an asynchronous commit).
     private(set) var committed: Int64?
     /// Records being worked on: in a request or being dead-lettered.
@@ -49,6 +51,7 @@ struct PartitionOffsetTracker: Equatable {
         guard phase == .active else { return .ignored }
         if let next = nextOffset, offset < next { return .ignored }
         outstanding.append((offset, false))
+        if firstOffset == nil { firstOffset = offset }
         nextOffset = offset + 1
         return .tracked
     }
@@ -72,8 +75,8 @@ struct PartitionOffsetTracker: Equatable {
     }
 
     var needsCommit: Bool {
-        guard phase != .released, let committable else { return false }
-        return committed.map { committable > $0 } ?? true
+        guard phase != .released, let committable, let baseline = committed ?? firstOffset else { return false }
+        return committable > baseline
     }
 
     mutating func markCommitted(_ offset: Int64) {

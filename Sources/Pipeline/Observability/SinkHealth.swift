@@ -27,15 +27,49 @@ public final class SinkHealth: Sendable {
         }
     }
 
-    private let state = Mutex(Snapshot(joinedGroup: false, apiRefusesCredentials: false,
-                                       deadLetterUnwritable: false, shuttingDown: false))
+    private struct Waiter {
+        let predicate: @Sendable (Snapshot) -> Bool
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private let state = Mutex<(snapshot: Snapshot, waiters: [Waiter])>((
+        Snapshot(joinedGroup: false, apiRefusesCredentials: false, deadLetterUnwritable: false, shuttingDown: false),
+        []
+    ))
 
     public init() {}
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    public var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
-    public func setJoinedGroup(_ value: Bool) { state.withLock { $0.joinedGroup = value } }
-    public func setAPIRefusesCredentials(_ value: Bool) { state.withLock { $0.apiRefusesCredentials = value } }
-    public func setDeadLetterUnwritable(_ value: Bool) { state.withLock { $0.deadLetterUnwritable = value } }
-    public func setShuttingDown(_ value: Bool) { state.withLock { $0.shuttingDown = value } }
+    public func setJoinedGroup(_ value: Bool) { update { $0.joinedGroup = value } }
+    public func setAPIRefusesCredentials(_ value: Bool) { update { $0.apiRefusesCredentials = value } }
+    public func setDeadLetterUnwritable(_ value: Bool) { update { $0.deadLetterUnwritable = value } }
+    public func setShuttingDown(_ value: Bool) { update { $0.shuttingDown = value } }
+
+    /// Returns once the health satisfies `predicate` (at once if it already does).
+    public func wait(until predicate: @escaping @Sendable (Snapshot) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if predicate(state.snapshot) { return true }
+                state.waiters.append(Waiter(predicate: predicate, continuation: continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    private func update(_ change: (inout Snapshot) -> Void) {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            change(&state.snapshot)
+            let snapshot = state.snapshot
+            var ready: [CheckedContinuation<Void, Never>] = []
+            state.waiters.removeAll { waiter in
+                guard waiter.predicate(snapshot) else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            return ready
+        }
+        ready.forEach { $0.resume() }
+    }
 }
