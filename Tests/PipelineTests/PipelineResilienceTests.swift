@@ -1,0 +1,118 @@
+import IngestionAPI
+import Kafka
+@testable import Pipeline
+import Testing
+
+@Suite("Pipeline resilience: restarts, dead-letter faults, bad input", .serialized, .timeLimit(.minutes(3)))
+struct PipelineResilienceTests {
+    @Test("restart without committing mid-batch: nothing is lost, only uncommitted records repeat")
+    func restartMidBatch() async throws {
+        let harness = try await PipelineHarness(partitions: 2)
+        let count = 200
+        let reports = try await harness.produce((0..<count).map {
+            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
+        })
+        var location: [String: (TopicPartition, Int64)] = [:]
+        for (index, report) in reports.enumerated() {
+            location["e-\(index)"] = (TopicPartition(topic: report.topic, partition: report.partition), report.offset)
+        }
+        // Slow, small batches so that the stop lands in the middle of the work.
+        harness.emulator.setLatency(.milliseconds(150))
+        var configuration = PipelineConfiguration.testing
+        configuration.batchMaxItems = 20
+        configuration.maxInFlight = 1
+        let first = try harness.makePipeline(configuration: configuration)
+        try await harness.emulator.waitForAcceptedItems(count: 60)
+        await first.abort()
+        let committedAtStop = try harness.committed()
+        let acceptedBeforeRestart = harness.emulator.acceptedEventIds().count
+        #expect(acceptedBeforeRestart < count)
+
+        harness.emulator.setLatency(.zero)
+        let second = try harness.makePipeline(configuration: configuration)
+        await second.pipeline.progress.wait(until: try harness.endOffsets())
+        try await second.stopGracefully()
+
+        let accepted = harness.emulator.acceptedEventIds()
+        // No loss: every record reached the API.
+        #expect(Set(accepted) == Set((0..<count).map { "e-\($0)" }))
+        // Only records at or past the committed offset of their partition were sent twice.
+        var seen: Set<String> = []
+        for eventId in accepted where !seen.insert(eventId).inserted {
+            let (partition, offset) = try #require(location[eventId])
+            let committed = committedAtStop[partition].flatMap { $0 } ?? 0
+            #expect(offset >= committed, "\(eventId) at \(partition)@\(offset) repeated though committed \(committed)")
+        }
+        #expect(try harness.deadLetterCount() == 0)
+        await harness.close()
+    }
+
+    @Test("dead-letter produce failure: the commit never passes the failed record; it is delivered once errors clear")
+    func deadLetterProduceFailure() async throws {
+        let harness = try await PipelineHarness(partitions: 1)
+        let invalid = Array(#"{"externalConversationId":"bad id","externalCustomerId":"u-0"}"#.utf8)
+        let valid = (1...3).map {
+            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
+        }
+        try await harness.produce([invalid] + valid)
+        // Every Produce request fails until cleared; deliveries time out fast so the writer's
+        // own retry path runs, not only librdkafka's.
+        harness.cluster.pushRequestErrors(.produce, Array(repeating: .notEnoughReplicas, count: 100_000))
+        let running = try harness.makePipeline(deadLetterProperties: ["message.timeout.ms": "1000", "retry.backoff.ms": "100"])
+        await running.health.wait { $0.deadLetterUnwritable }
+        try await harness.emulator.waitForAcceptedItems(count: 3)
+        let partition = TopicPartition(topic: harness.topic, partition: 0)
+        // The three valid records after it are ingested, yet the commit holds at the failed one.
+        #expect((try harness.committed()[partition] ?? nil) ?? 0 == 0)
+        #expect(!running.health.snapshot.isReady)
+        #expect(running.metrics.snapshot.dlqProduceFailures >= 1)
+
+        harness.cluster.clearRequestErrors(.produce)
+        await running.pipeline.progress.wait(until: try harness.endOffsets())
+        let letters = try await harness.deadLetters(count: 1)
+        #expect(letters.count == 1)
+        #expect(letters.first?.value == invalid)
+        #expect(letters.first?.header("dlq.error.stage") == "validate")
+        #expect(letters.first?.header("dlq.error")?.contains("externalConversationId") == true)
+        #expect(!running.health.snapshot.deadLetterUnwritable)
+        try await running.stopGracefully()
+        #expect(try harness.committed()[partition] == .some(4))
+        await harness.close()
+    }
+
+    @Test("bad input gets its documented outcome and the pipeline keeps running")
+    func badInput() async throws {
+        let harness = try await PipelineHarness(partitions: 1)
+        let deep = Array(repeating: UInt8(ascii: "["), count: 10_000) + Array(repeating: UInt8(ascii: "]"), count: 10_000)
+        let hugeField = Array(#"{"externalConversationId":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: 1_048_576)
+            + Array(#"","externalCustomerId":"u-1"}"#.utf8)
+        let values: [[UInt8]?] = [
+            [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D],  // invalid UTF-8 inside a string
+            Array("[1,2,3]".utf8),  // JSON, but not an object
+            deep,
+            hugeField,
+            nil,  // tombstone
+            CustomerMetadata(externalConversationId: "c-ok", externalCustomerId: "u-ok", eventId: "e-ok").serialized(),
+        ]
+        try await harness.produce(values)
+        let running = try harness.makePipeline()
+        await running.pipeline.progress.wait(until: try harness.endOffsets())
+        #expect(harness.emulator.acceptedEventIds() == ["e-ok"])
+        let letters = try await harness.deadLetters(count: 4).sorted { Int($0.header("dlq.source.offset")!)! < Int($1.header("dlq.source.offset")!)! }
+        #expect(letters.map { $0.header("dlq.error.stage") } == ["decode", "decode", "decode", "validate"])
+        let errors = letters.map { $0.header("dlq.error") ?? "" }
+        #expect(errors[0].contains("UTF-8"))
+        #expect(errors[1].contains("expected an object"))
+        #expect(errors[2].contains("depth") || errors[2].contains("nest"))
+        #expect(errors[3].contains("externalConversationId") && errors[3].contains("maxLength"))
+        #expect(letters[3].value == hugeField)
+        let totals = running.metrics.snapshot
+        #expect(totals.skipped == 1)
+        #expect(totals.consumed == 6)
+        #expect(totals.deadLettered == 4)
+        #expect(totals.ingested == 1)
+        try await running.stopGracefully()
+        #expect(try harness.committed()[TopicPartition(topic: harness.topic, partition: 0)] == .some(6))
+        await harness.close()
+    }
+}
