@@ -17,7 +17,7 @@ final class RDKafkaClient: @unchecked Sendable {
     init(kind: Kind, properties: [String: String], context: RDKafkaContext) throws(KafkaError) {
         let conf = try RDKafkaConfig.make(properties)
         let retained = Unmanaged.passRetained(context)
-        context.install(on: conf, opaque: retained.toOpaque())
+        context.install(on: conf, opaque: retained.toOpaque(), consumer: kind == .consumer)
         var errstr = [CChar](repeating: 0, count: 512)
         let type = kind == .consumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER
         guard let handle = rd_kafka_new(type, conf, &errstr, errstr.count) else {

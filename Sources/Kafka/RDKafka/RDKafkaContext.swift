@@ -22,7 +22,7 @@ final class RDKafkaContext: @unchecked Sendable {
 
     /// Installs the C callbacks and the opaque pointer on a configuration.
     /// The caller keeps `self` alive (retained) until the handle is destroyed.
-    func install(on conf: OpaquePointer, opaque: UnsafeMutableRawPointer) {
+    func install(on conf: OpaquePointer, opaque: UnsafeMutableRawPointer, consumer: Bool) {
         rd_kafka_conf_set_opaque(conf, opaque)
         rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
         rd_kafka_conf_set_error_cb(conf, rdKafkaErrorCallback)
@@ -32,7 +32,9 @@ final class RDKafkaContext: @unchecked Sendable {
         if onDelivery != nil {
             rd_kafka_conf_set_dr_msg_cb(conf, rdKafkaDeliveryCallback)
         }
-        rd_kafka_conf_set_offset_commit_cb(conf, rdKafkaOffsetCommitCallback)
+        if consumer {
+            rd_kafka_conf_set_offset_commit_cb(conf, rdKafkaOffsetCommitCallback)
+        }
     }
 }
 
