@@ -225,3 +225,20 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try LogSettings.fromEnvironment(["LOG_FORMAT": "xml"]) }
     }
 }
+
+@Suite("Configuration: command-line options")
+struct ConfigurationOptionsTests {
+    @Test("--config and --secrets-dir locate the sources")
+    func options() async throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("sink.yaml", "BATCH_MAX_ITEMS: 10\n")
+        try directory.write("secrets/API_SECRET", "from-dir\n")
+        let options = try ConfigurationOptions.parse(["--config", file, "--secrets-dir", directory.path + "/secrets"])
+        let configuration = try await options.load(environment: TestEnvironment.minimal(["API_SECRET": nil]))
+        #expect(configuration.pipeline.batchMaxItems == 10)
+        #expect(configuration.api.secret == "from-dir")
+
+        let none = try ConfigurationOptions.parse([])
+        #expect(none.configFile == nil && none.secretsDirectory == nil)
+    }
+}

@@ -30,9 +30,9 @@ struct ValidateCommandTests {
         (#"{"externalConversationId": "#, "invalid JSON at byte"),
         (#"{"a":1,"a":2}"#, "duplicate key"),
         (ValidateCommandTests.valid + " {}", "invalid JSON at byte"),
-        ("[1,2]", "(item): expected type object, got array"),
-        ("null", "(item): must be an object, not null"),
-        ("\"text\"", "(item): expected type object, got string"),
+        ("[1,2]", "value is a JSON array, expected an object"),
+        ("null", "value is a JSON null, expected an object"),
+        ("\"text\"", "value is a JSON string, expected an object"),
     ])
     func strictDecoding(line: String, fragment: String) throws {
         let result = try #require(check(line))

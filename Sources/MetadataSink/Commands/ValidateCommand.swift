@@ -49,6 +49,10 @@ struct ValidateCommand: AsyncParsableCommand {
         } catch {
             return LineResult(line: line, errors: [error.description])
         }
+        // Worded as the sink's decode stage words it, so the output matches the dead-letter header.
+        guard case .object = value else {
+            return LineResult(line: line, errors: ["value is a JSON \(value.typeName), expected an object"])
+        }
         return LineResult(line: line, errors: CustomerMetadataValidator.validate(value).map(\.description))
     }
 
