@@ -16,7 +16,8 @@ public struct IngestionResponse: Sendable {
     init(_ response: HTTPResponse, single: Bool) {
         status = response.status
         retryAfter = response.header("Retry-After")
-        if response.status == 200 || response.status == 400 {
+        // The spec answers 200 and 400 with per-item results; any other 2xx is read the same way.
+        if (200...299).contains(response.status) || response.status == 400 {
             if single {
                 singleResult = SingleCustomerMetadataResponse.decode(response.body)?.result
                 results = nil

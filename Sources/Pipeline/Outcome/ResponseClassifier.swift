@@ -6,7 +6,7 @@ enum ResponseClass: Equatable {
     case perItem([ItemResult])
     /// 200 or 400 whose results don't match the items: resend them one by one.
     case resendIndividually
-    /// 429 or 5xx: the API is busy or down; the same batch goes again later.
+    /// 408, 429 or 5xx: the API is busy or down; the same batch goes again later.
     case retry(reason: String)
     /// 401, 403: our credentials are refused. 404 and 3xx: the URL is wrong. Nothing to
     /// dead-letter (the records are fine); wait for the operator, and never commit past them.
@@ -21,7 +21,7 @@ enum ResponseClassifier {
     static func classify(_ response: IngestionResponse, itemCount: Int) -> ResponseClass {
         let status = response.status
         switch status {
-        case 200, 400:
+        case 200...299, 400:
             if let results = response.results {
                 return results.count == itemCount ? .perItem(results) : .resendIndividually
             }
@@ -37,7 +37,7 @@ enum ResponseClassifier {
     /// Statuses whose meaning does not depend on the endpoint.
     static func classifyFailure(status: Int, message: String) -> ResponseClass {
         switch status {
-        case 429, 500...599:
+        case 408, 429, 500...599:
             return .retry(reason: "http_\(status)")
         case 401:
             return .misconfigured(hint: "the API refuses the credentials (HTTP 401: \(message)); check API_ID and API_SECRET")

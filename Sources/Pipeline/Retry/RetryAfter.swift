@@ -7,17 +7,22 @@ enum RetryAfter {
     static func parse(_ value: String?, now: Date = Date()) -> Duration? {
         guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
         if trimmed.allSatisfy(\.isASCIIDigit) {
-            guard let seconds = Int64(trimmed) else { return .seconds(Int64.max / 1_000_000_000_000) }
+            // Any number of digits, even past Int64: larger never means shorter, and never more
+            // than `maximum` (a day), so a hostile header cannot overflow a Duration.
+            let seconds = Int64(trimmed).map { min($0, maximumSeconds) } ?? maximumSeconds
             return .seconds(seconds)
         }
         for formatter in formatters {
             if let date = formatter.date(from: trimmed) {
-                let interval = date.timeIntervalSince(now)
+                let interval = min(date.timeIntervalSince(now), Double(maximumSeconds))
                 return interval > 0 ? .milliseconds(Int64((interval * 1000).rounded(.up))) : .zero
             }
         }
         return nil
     }
+
+    /// The longest wait honoured: one day.
+    static let maximumSeconds: Int64 = 86_400
 
     // IMF-fixdate, then the two obsolete forms recipients must still accept.
     private static let formatters: [DateFormatter] = [
