@@ -28,6 +28,7 @@ struct ConfigurationErrorTests {
         .init(changes: ["KAFKA_PROPERTY_": "x"], key: "KAFKA_PROPERTY_", fragment: "must be KAFKA_PROPERTY_ followed by a librdkafka property name"),
         .init(changes: ["API_BASE_URL": "ftp://api.example.com"], key: "API_BASE_URL", fragment: "API_BASE_URL must be an http:// or https:// URL"),
         .init(changes: ["API_BASE_URL": "https://api.example.com/?debug=1"], key: "API_BASE_URL", fragment: "without query or fragment"),
+        .init(changes: ["API_BASE_URL": "https://user:hunter2@api.example.com"], key: "API_BASE_URL", fragment: "got \"https://user:redacted@api.example.com\""),
         .init(changes: ["API_ID": nil], key: "API_ID", fragment: "API_ID is required: the API id (header asapp-api-id), or API_ID_FILE"),
         .init(changes: ["API_SECRET": nil], key: "API_SECRET", fragment: "API_SECRET is required: the API secret (header asapp-api-secret), or API_SECRET_FILE"),
         .init(changes: ["API_SECRET_FILE": "/run/secrets/api"], key: "API_SECRET", fragment: "API_SECRET and API_SECRET_FILE are both set"),

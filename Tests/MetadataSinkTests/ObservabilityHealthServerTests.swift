@@ -2,14 +2,18 @@ import Logging
 import Metrics
 import Pipeline
 import Prometheus
+import ServiceLifecycle
 import Testing
 @testable import MetadataSink
 
 @Suite("Observability: health and metrics server over loopback HTTP")
 struct ObservabilityHealthServerTests {
     /// A server on a free loopback port; stopped by the test.
-    func startServer(health: SinkHealth, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws -> (HealthServer, Int) {
-        let server = HealthServer(host: "127.0.0.1", port: 0, health: health, registry: registry, logger: Logger(label: "test.health"))
+    ///
+    /// Tests that check the port is closed afterwards use a loopback address of their own, so
+    /// that a server another test starts meanwhile on 127.0.0.1 cannot answer in its place.
+    func startServer(host: String = "127.0.0.1", health: SinkHealth, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) async throws -> (HealthServer, Int) {
+        let server = HealthServer(host: host, port: 0, health: health, registry: registry, logger: Logger(label: "test.health"))
         let port = try await server.start()
         #expect(port > 0)
         #expect(server.port == port)
@@ -88,13 +92,27 @@ struct ObservabilityHealthServerTests {
 
     @Test("run() serves until cancelled, then stops listening")
     func runAsService() async throws {
-        let (server, port) = try await startServer(health: SinkHealth())
+        let (server, port) = try await startServer(host: "127.0.0.2", health: SinkHealth())
         let running = Task { try await server.run() }
-        #expect(try LoopbackHTTP.request(port: port, path: "/livez").status == 200)
+        #expect(try LoopbackHTTP.request(host: "127.0.0.2", port: port, path: "/livez").status == 200)
         running.cancel()
         try await running.value
         #expect(server.port == nil)
-        #expect(throws: LoopbackHTTPError.self) { try LoopbackHTTP.request(port: port, path: "/livez") }
+        #expect(throws: LoopbackHTTPError.self) { try LoopbackHTTP.request(host: "127.0.0.2", port: port, path: "/livez") }
+    }
+
+    @Test("in a ServiceGroup, graceful shutdown stops the server")
+    func gracefulShutdown() async throws {
+        let (server, port) = try await startServer(host: "127.0.0.3", health: SinkHealth())
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], cancellationSignals: [], logger: Logger(label: "test.group"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(try LoopbackHTTP.request(host: "127.0.0.3", port: port, path: "/livez").status == 200)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(server.port == nil)
+        #expect(throws: LoopbackHTTPError.self) { try LoopbackHTTP.request(host: "127.0.0.3", port: port, path: "/livez") }
     }
 
     @Test("a port already in use is reported with HTTP_PORT named")

@@ -26,7 +26,7 @@ struct LoopbackHTTPError: Error, CustomStringConvertible {
 /// code with it (the test target depends on neither NIO nor the project's HTTP client). Reads
 /// time out after 5 seconds, so a server that never answers fails the test instead of hanging it.
 enum LoopbackHTTP {
-    static func request(_ method: String = "GET", port: Int, path: String) throws -> LoopbackResponse {
+    static func request(_ method: String = "GET", host: String = "127.0.0.1", port: Int, path: String) throws -> LoopbackResponse {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -41,7 +41,7 @@ enum LoopbackHTTP {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr = in_addr(s_addr: UInt32(0x7F00_0001).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw LoopbackHTTPError(operation: "inet_pton", code: EINVAL) }
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -49,7 +49,7 @@ enum LoopbackHTTP {
         }
         guard connected == 0 else { throw LoopbackHTTPError(operation: "connect", code: errno) }
 
-        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8)
         var sent = 0
         while sent < request.count {
             let count = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }

@@ -173,7 +173,7 @@ extension SinkConfiguration {
               components.query == nil, components.fragment == nil,
               components.user == nil, components.password == nil
         else {
-            parser.report(.apiBaseURL, "\(expected), got \(parser.quoted(text))")
+            parser.report(.apiBaseURL, "\(expected), got \(parser.quoted(Self.withoutPassword(text)))")
             return nil
         }
         if scheme == "http", !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased()) {
@@ -182,6 +182,14 @@ extension SinkConfiguration {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    /// `text` with any password in its user-info replaced, for quoting a refused URL back: the
+    /// URL is not a secret setting, but `https://user:password@host` puts one in it.
+    private static func withoutPassword(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "redacted"
+        return components.string ?? SecretRedactor.placeholder
     }
 
     /// A credential given directly (`API_SECRET`) or as a file path (`API_SECRET_FILE`).
