@@ -49,7 +49,13 @@ struct ConfigurationSources: Sendable {
             case .success(let contents):
                 providers.append(contents.provider)
                 for (name, reason) in contents.unreadable {
-                    problems.append(.init(key: name, message: "\(name) in --secrets-dir \(String(reflecting: secretsDirectory)) cannot be read: \(reason)"))
+                    let message = "\(name) in --secrets-dir \(String(reflecting: secretsDirectory)) cannot be read: \(reason)"
+                    // Fatal only for a file we would have used; a mounted Secret may hold others.
+                    if SinkConfigurationKey.isKnown(name) {
+                        problems.append(.init(key: name, message: message))
+                    } else {
+                        warnings.append(message)
+                    }
                 }
                 for name in contents.values.keys.sorted() {
                     if name.hasPrefix(SinkConfigurationKey.kafkaPropertyPrefix) {
