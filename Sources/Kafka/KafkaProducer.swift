@@ -22,29 +22,26 @@ public final class KafkaProducer: Sendable {
 
     /// Produces one record and waits for the broker's acknowledgement (all in-sync replicas).
     public func send(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>) in
-            Task { await self.enqueue(record, delivery: RDKafkaDelivery(continuation)) }
-        }
-        return try result.get()
+        let delivery = RDKafkaDelivery()
+        await enqueue(record, delivery: delivery)
+        return try await delivery.value.get()
     }
 
-    /// Produces many records at once and waits for all acknowledgements, in input order.
+    /// Produces many records and waits for all acknowledgements; results are in input order.
+    /// Records are enqueued strictly in input order, so records for one partition keep it.
     /// Each element is that record's own result, so one failure does not hide the others.
     public func sendAll(_ records: [KafkaProducerRecord]) async -> [Result<KafkaDeliveryReport, KafkaError>] {
-        await withTaskGroup(of: (Int, Result<KafkaDeliveryReport, KafkaError>).self) { group in
-            for (index, record) in records.enumerated() {
-                group.addTask {
-                    do throws(KafkaError) {
-                        return (index, .success(try await self.send(record)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results = [Result<KafkaDeliveryReport, KafkaError>?](repeating: nil, count: records.count)
-            for await (index, result) in group { results[index] = result }
-            return results.map { $0! }
+        var deliveries: [RDKafkaDelivery] = []
+        deliveries.reserveCapacity(records.count)
+        for record in records {
+            let delivery = RDKafkaDelivery()
+            await enqueue(record, delivery: delivery)
+            deliveries.append(delivery)
         }
+        var results: [Result<KafkaDeliveryReport, KafkaError>] = []
+        results.reserveCapacity(records.count)
+        for delivery in deliveries { results.append(await delivery.value) }
+        return results
     }
 
     /// The producer's fatal error, if it has one; a fatal producer must be replaced.

@@ -7,6 +7,7 @@ struct MetadataSink: AsyncParsableCommand {
         commandName: "metadata-sink",
         abstract: "Streams customer events from Kafka into the Metadata Ingestion API, with a dead-letter topic.",
         subcommands: [
+            RunCommand.self,
             DemoCommand.self,
             ValidateCommand.self,
             DevBrokerCommand.self,

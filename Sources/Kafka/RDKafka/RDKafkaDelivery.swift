@@ -1,16 +1,33 @@
 import CRdKafka
+import Synchronization
 
-/// The per-message opaque that carries a delivery report back to the awaiting task.
+/// The per-message opaque that carries a delivery report back: a one-shot promise.
 /// It is retained when the message is enqueued and released by the delivery callback.
-final class RDKafkaDelivery: @unchecked Sendable {
-    private let continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>
-
-    init(_ continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>) {
-        self.continuation = continuation
-    }
+final class RDKafkaDelivery: Sendable {
+    private let state = Mutex<(result: Result<KafkaDeliveryReport, KafkaError>?, waiters: [CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>])>((nil, []))
 
     func complete(_ result: Result<KafkaDeliveryReport, KafkaError>) {
-        continuation.resume(returning: result)
+        let waiters = state.withLock { state -> [CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>] in
+            guard state.result == nil else { return [] }
+            state.result = result
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume(returning: result) }
+    }
+
+    /// The delivery report, once the broker (or librdkafka) has decided.
+    var value: Result<KafkaDeliveryReport, KafkaError> {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Result<KafkaDeliveryReport, KafkaError>? in
+                    if let result = state.result { return result }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 
     /// Turns a delivery report into the result for its awaiting task.
