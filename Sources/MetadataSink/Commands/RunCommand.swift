@@ -84,8 +84,20 @@ struct RunCommand: AsyncParsableCommand {
                       failureTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
-            cancellationSignals: [.sigterm, .sigint],
             logger: logger))
+        // The first signal drains (ServiceGroup); a second one exits at once, uncommitted work
+        // being read again on restart. ServiceGroup cannot take the same signal for both.
+        let secondSignal = Task {
+            var received = 0
+            for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                received += 1
+                if received >= 2 {
+                    logger.warning("second signal: exiting at once without committing", metadata: ["signal": "\(signal)"])
+                    Foundation.exit(130)
+                }
+            }
+        }
+        defer { secondSignal.cancel() }
         try await group.run()
         await producer.shutdown()
         await http.shutdown()
