@@ -76,7 +76,11 @@ def test_topic_init_creates_both_topics(services):
 def test_emulator_runs_the_same_image(services):
     emulator, sink = services["emulator"], services["sink"]
     assert emulator["image"] == sink["image"]
-    assert emulator["command"][:3] == ["emulator", "--port", "8081"]
+    command = emulator["command"]
+    assert command[0] == "emulator"
+    # Inside its container the emulator must listen on all interfaces, or the sink cannot reach it.
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    assert command[command.index("--port") + 1] == "8081"
     assert "healthcheck" in emulator
 
 
