@@ -16,7 +16,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private let pollTimeoutMs: Int32
 
     private let stopRequested = Atomic<Bool>(false)
-    private let completion = Mutex<(finished: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let completion = RDKafkaThreadCompletion()
 
     // Poll-thread confined.
     private var pending: [KafkaMessage] = []
@@ -48,14 +48,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     /// Returns once the poll thread has closed the consumer (left the group).
     func waitUntilFinished() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let resumeNow = completion.withLock { state -> Bool in
-                if state.finished { return true }
-                state.waiters.append(waiter)
-                return false
-            }
-            if resumeNow { waiter.resume() }
-        }
+        await completion.wait()
     }
 
     private func run(client: RDKafkaClient) {
@@ -79,12 +72,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
             logger.warning("consumer close reported an error", metadata: ["error": "\(KafkaError(err))"])
         }
         continuation.finish()
-        let waiters = completion.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.finished = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
+        completion.finish()
     }
 
     private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {

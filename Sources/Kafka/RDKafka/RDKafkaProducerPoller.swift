@@ -11,7 +11,7 @@ final class RDKafkaProducerPoller: Sendable {
     private let flushTimeout: Duration
     private let logger: Logger
     private let stopRequested = Atomic<Bool>(false)
-    private let completion = Mutex<(finished: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let completion = RDKafkaThreadCompletion()
 
     init(client: RDKafkaClient, flushTimeout: Duration, logger: Logger) {
         self.client = client
@@ -32,14 +32,7 @@ final class RDKafkaProducerPoller: Sendable {
     }
 
     func waitUntilFinished() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let resumeNow = completion.withLock { state -> Bool in
-                if state.finished { return true }
-                state.waiters.append(waiter)
-                return false
-            }
-            if resumeNow { waiter.resume() }
-        }
+        await completion.wait()
     }
 
     private func run() {
@@ -55,11 +48,6 @@ final class RDKafkaProducerPoller: Sendable {
             // Purged messages get delivery reports with an error: serve them so no task waits forever.
             rd_kafka_poll(rk, 0)
         }
-        let waiters = completion.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.finished = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
+        completion.finish()
     }
 }
