@@ -124,6 +124,7 @@ final class PipelineEngine {
         settleRevocations()
         commitIfDue()
         checkDrained()
+        checkRangeComplete()
     }
 
     // MARK: decode → validate → batch
@@ -166,7 +167,6 @@ final class PipelineEngine {
             for letter in letters { trackers[letter.message.topicPartition]?.began() }
             startDeadLetters(letters)
         }
-        if case .range = mode { checkRangeComplete() }
     }
 
     private func dispatchReadyBatches() {
@@ -225,7 +225,6 @@ final class PipelineEngine {
         }
         metrics.ingested(ingested)
         if !letters.isEmpty { startDeadLetters(letters, epochs: inFlight.epochs) }
-        if case .range = mode { checkRangeComplete() }
     }
 
     private func startDeadLetters(_ letters: [DeadLetter], epochs known: [TopicPartition: Int]? = nil) {
@@ -242,7 +241,6 @@ final class PipelineEngine {
             bufferedBytes -= message.value?.count ?? 0
             finish(message, epochs: inFlight.epochs)
         }
-        if case .range = mode { checkRangeComplete() }
     }
 
     // MARK: commit
