@@ -6,9 +6,9 @@ struct KafkaGroupTests {
     @Test("a member joining the group makes the first one revoke, and waits for its acknowledgement",
           arguments: ["range", "cooperative-sticky"])
     func revocationHandshake(strategy: String) async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("rebalance")
-        try cluster.createTopic(topic, partitions: 4)
+        let fixture = try MockTopic("rebalance", partitions: 4)
+        let cluster = fixture.cluster
+        let topic = fixture.name
         let group = uniqueName("group")
         let properties = groupProperties(cluster, group: group, extra: ["partition.assignment.strategy": strategy])
         let first = try KafkaConsumer(configuration: .init(properties: properties), logger: testLogger("c1"))
@@ -41,11 +41,10 @@ struct KafkaGroupTests {
 
     @Test("paused partitions deliver nothing until resumed, while the consumer stays in its group")
     func pauseResume() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("pause")
-        try cluster.createTopic(topic, partitions: 2)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]), logger: testLogger("p"))
+        let fixture = try MockTopic("pause", partitions: 2)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer()
         _ = await producer.sendAll(records(topic: topic, count: 5, partition: 0))
         let consumer = try KafkaConsumer(
             configuration: .init(properties: groupProperties(cluster, group: uniqueName("group"))), logger: testLogger("c"))
@@ -70,14 +69,10 @@ struct KafkaGroupTests {
 
     @Test("produce errors injected on the cluster delay delivery, which succeeds once they clear")
     func produceErrorsThenRecovery() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("dlq")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: [
-                "bootstrap.servers": cluster.bootstrapServers, "retry.backoff.ms": "50",
-            ]),
-            logger: testLogger("p"))
+        let fixture = try MockTopic("dlq", partitions: 1)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer(["retry.backoff.ms": "50"])
         // Warm up so the idempotent producer has its id before errors start.
         _ = try await producer.send(KafkaProducerRecord(topic: topic, partition: 0, value: [1]))
         cluster.pushRequestErrors(.produce, Array(repeating: .notEnoughReplicas, count: 5))
@@ -89,14 +84,10 @@ struct KafkaGroupTests {
 
     @Test("a delivery that times out is reported as a failure, not lost silently")
     func deliveryTimeout() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("timeout")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: [
-                "bootstrap.servers": cluster.bootstrapServers, "message.timeout.ms": "1500", "retry.backoff.ms": "100",
-            ]),
-            logger: testLogger("p"))
+        let fixture = try MockTopic("timeout", partitions: 1)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer(["message.timeout.ms": "1500", "retry.backoff.ms": "100"])
         _ = try await producer.send(KafkaProducerRecord(topic: topic, partition: 0, value: [1]))
         cluster.pushRequestErrors(.produce, Array(repeating: .notEnoughReplicas, count: 200))
         await #expect(throws: KafkaError.self) {

@@ -5,12 +5,10 @@ import Testing
 struct KafkaRoundTripTests {
     @Test("produced records are consumed byte for byte and commits are read back")
     func produceConsumeCommit() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("roundtrip")
-        try cluster.createTopic(topic, partitions: 4)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
-            logger: testLogger("producer"))
+        let fixture = try MockTopic("roundtrip", partitions: 4)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer()
         let results = await producer.sendAll(records(topic: topic, count: 40))
         #expect(results.allSatisfy { (try? $0.get()) != nil })
 
@@ -51,12 +49,10 @@ struct KafkaRoundTripTests {
 
     @Test("a restarted member of the same group resumes at the committed offset")
     func resumeFromCommit() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("resume")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
-            logger: testLogger("producer"))
+        let fixture = try MockTopic("resume", partitions: 1)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer()
         _ = await producer.sendAll(records(topic: topic, count: 10, partition: 0))
         let group = uniqueName("group")
         let properties = groupProperties(cluster, group: group)
@@ -81,12 +77,10 @@ struct KafkaRoundTripTests {
 
     @Test("assign reads an exact range outside the group, with producer timestamps kept")
     func assignAndTimes() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
-        let topic = uniqueName("assign")
-        try cluster.createTopic(topic, partitions: 1)
-        let producer = try KafkaProducer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers]),
-            logger: testLogger("producer"))
+        let fixture = try MockTopic("assign", partitions: 1)
+        let cluster = fixture.cluster
+        let topic = fixture.name
+        let producer = try fixture.producer()
         for index in 0..<10 {
             _ = try await producer.send(KafkaProducerRecord(
                 topic: topic, partition: 0, value: Array("\(index)".utf8), timestamp: 1_700_000_000_000 + Int64(index) * 1000))

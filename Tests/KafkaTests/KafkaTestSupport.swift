@@ -61,3 +61,22 @@ func groupProperties(_ cluster: KafkaMockCluster, group: String, extra: [String:
         "heartbeat.interval.ms": "500",
     ].merging(extra) { _, new in new }
 }
+
+/// A mock cluster with one fresh topic: the setup most Kafka tests start from.
+struct MockTopic {
+    let cluster: KafkaMockCluster
+    let name: String
+
+    init(_ prefix: String, partitions: Int32) throws {
+        cluster = try KafkaMockCluster(brokers: 1, logger: testLogger("mock"))
+        name = uniqueName(prefix)
+        try cluster.createTopic(name, partitions: partitions)
+    }
+
+    /// A producer to this cluster, with extra librdkafka properties.
+    func producer(_ properties: [String: String] = [:]) throws -> KafkaProducer {
+        try KafkaProducer(
+            configuration: .init(properties: properties.merging(["bootstrap.servers": cluster.bootstrapServers]) { _, new in new }),
+            logger: testLogger("producer"))
+    }
+}

@@ -4,17 +4,6 @@ import HTTPClient
 @testable import Pipeline
 import Testing
 
-/// SplitMix64: a tiny deterministic generator, so jitter can be tested without flakiness.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Always the largest value: `Int64.random(in: 0...n)` then yields exactly `n`, the ceiling.
 private struct MaximumGenerator: RandomNumberGenerator {
