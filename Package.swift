@@ -124,7 +124,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "MetadataSinkTests", dependencies: ["MetadataSink", "Pipeline", "Kafka", "IngestionAPI"]),
+        .testTarget(
+            name: "MetadataSinkTests",
+            dependencies: [
+                "MetadataSink", "Pipeline", "Kafka", "IngestionAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

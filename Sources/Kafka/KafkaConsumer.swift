@@ -100,6 +100,12 @@ public final class KafkaConsumer: Sendable {
         try client.watermarks(partition, timeout: timeout)
     }
 
+    /// The high watermark from the last fetch response for this partition, without asking the
+    /// broker, so it is cheap enough to read on every commit; `nil` before the first fetch.
+    public func cachedHighWatermark(_ partition: TopicPartition) -> Int64? {
+        client.cachedWatermarks(partition)?.high
+    }
+
     public func partitionCount(topic: String, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int32 {
         try client.partitionCount(topic: topic, timeout: timeout)
     }

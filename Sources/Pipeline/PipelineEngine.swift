@@ -251,6 +251,17 @@ final class PipelineEngine {
         guard force || now - lastCommit >= configuration.commitInterval else { return }
         lastCommit = now
         commit(partitions: Set(trackers.keys), synchronously: force)
+        reportLag()
+    }
+
+    /// Lag is what the group still has to finish: the high watermark (as last fetched) minus the
+    /// committed offset, or minus the first offset read while nothing is committed yet.
+    private func reportLag() {
+        for (partition, tracker) in trackers {
+            guard let base = tracker.committed ?? tracker.firstOffset,
+                  let high = consumer.cachedHighWatermark(partition) else { continue }
+            metrics.lag(topic: partition.topic, partition: partition.partition, lag: max(0, high - base))
+        }
     }
 
     /// Commits what is committable for these partitions.
@@ -266,7 +277,7 @@ final class PipelineEngine {
             try consumer.commit(offsets, synchronously: synchronously)
             for (partition, offset) in offsets {
                 trackers[partition]?.markCommitted(offset)
-                metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset, lag: nil)
+                metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset)
             }
             progress.record(offsets)
         } catch {

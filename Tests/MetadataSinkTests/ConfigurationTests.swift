@@ -96,6 +96,17 @@ struct ConfigurationTests {
         #expect(configuration.producerProperties["sasl.mechanism"] == "SCRAM-SHA-512")
     }
 
+    @Test("a new group starts at the earliest offset unless auto.offset.reset is set")
+    func offsetResetDefault() async throws {
+        let defaulted = try await SinkConfiguration.load(environment: TestEnvironment.minimal([:]))
+        #expect(defaulted.consumerProperties["auto.offset.reset"] == "earliest")
+        #expect(defaulted.kafka.properties["auto.offset.reset"] == nil)
+        let chosen = try await SinkConfiguration.load(environment: TestEnvironment.minimal([
+            "KAFKA_PROPERTY_AUTO_OFFSET_RESET": "latest",
+        ]))
+        #expect(chosen.consumerProperties["auto.offset.reset"] == "latest")
+    }
+
     @Test("KAFKA_PROPERTY_<NAME> maps to the librdkafka name and back")
     func propertyNameMapping() {
         #expect(KafkaPropertyName.librdkafkaName(forKey: "KAFKA_PROPERTY_SECURITY_PROTOCOL") == "security.protocol")

@@ -26,7 +26,9 @@ struct LoopbackHTTPError: Error, CustomStringConvertible {
 /// code with it (the test target depends on neither NIO nor the project's HTTP client). Reads
 /// time out after 5 seconds, so a server that never answers fails the test instead of hanging it.
 enum LoopbackHTTP {
-    static func request(_ method: String = "GET", host: String = "127.0.0.1", port: Int, path: String) throws -> LoopbackResponse {
+    static func request(
+        _ method: String = "GET", host: String = "127.0.0.1", port: Int, path: String, body: String? = nil
+    ) throws -> LoopbackResponse {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -49,7 +51,11 @@ enum LoopbackHTTP {
         }
         guard connected == 0 else { throw LoopbackHTTPError(operation: "connect", code: errno) }
 
-        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n".utf8)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        if let body {
+            head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+        }
+        let request = Array((head + "\r\n" + (body ?? "")).utf8)
         var sent = 0
         while sent < request.count {
             let count = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }

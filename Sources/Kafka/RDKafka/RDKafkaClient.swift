@@ -49,6 +49,16 @@ final class RDKafkaClient: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The watermarks librdkafka last saw in fetch responses; no broker round trip. `nil` until
+    /// the partition has been fetched at least once.
+    func cachedWatermarks(_ tp: TopicPartition) -> (low: Int64, high: Int64)? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let err = rd_kafka_get_watermark_offsets(handle, tp.topic, tp.partition, &low, &high)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 else { return nil }
+        return (low, high)
+    }
+
     /// Partition counts of topics, from the cluster's metadata.
     func partitionCount(topic: String, timeout: Duration) throws(KafkaError) -> Int32 {
         var metadata: UnsafePointer<rd_kafka_metadata>?

@@ -41,8 +41,12 @@ struct SinkConfiguration: Sendable {
 
     /// librdkafka properties for the consumer: the pass-through properties plus
     /// `bootstrap.servers` and `group.id`. (`KafkaConsumerConfiguration` adds manual commits.)
+    ///
+    /// `auto.offset.reset` defaults to `earliest`, not librdkafka's `latest`: a new group must
+    /// not skip what was produced before it first started, as Kafka Connect's sinks also choose.
     var consumerProperties: [String: String] {
         var properties = kafka.properties
+        if properties["auto.offset.reset"] == nil { properties["auto.offset.reset"] = "earliest" }
         properties["bootstrap.servers"] = kafka.bootstrapServers
         properties["group.id"] = kafka.groupID
         return properties

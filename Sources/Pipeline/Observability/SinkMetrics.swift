@@ -89,12 +89,14 @@ public final class SinkMetrics: Sendable {
         dlqFailureCounter.increment()
     }
 
-    func committed(topic: String, partition: Int32, offset: Int64, lag: Int64?) {
-        let dimensions = [("topic", topic), ("partition", String(partition))]
-        Gauge(label: "metadata_sink_committed_offset", dimensions: dimensions).record(offset)
-        if let lag {
-            Gauge(label: "metadata_sink_consumer_lag", dimensions: dimensions).record(lag)
-        }
+    func committed(topic: String, partition: Int32, offset: Int64) {
+        Gauge(label: "metadata_sink_committed_offset", dimensions: [("topic", topic), ("partition", String(partition))])
+            .record(offset)
+    }
+
+    func lag(topic: String, partition: Int32, lag: Int64) {
+        Gauge(label: "metadata_sink_consumer_lag", dimensions: [("topic", topic), ("partition", String(partition))])
+            .record(lag)
     }
 
     func inFlightRequests(_ count: Int) { inFlight.record(count) }

@@ -19,12 +19,15 @@ struct BinaryProcess {
             .deletingLastPathComponent().appendingPathComponent("metadata-sink")
     }
 
-    /// Runs to completion and returns its exit status and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+    /// Runs to completion and returns its exit status and output. The environment is the test's
+    /// plus `environment`, or only `environment` when `inheritEnvironment` is false.
+    static func run(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) async throws -> Output {
         let process = Process()
         process.executableURL = binaryURL
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.environment = inheritEnvironment
+            ? ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            : environment
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
