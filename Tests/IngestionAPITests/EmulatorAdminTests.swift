@@ -56,6 +56,8 @@ struct EmulatorAdminTests {
             #expect(requests.map { $0["status"]?.intValue } == [503, 429, 200])
             #expect(requests.map { $0["itemCount"]?.intValue } == [1, 1, 2])
             #expect(requests.map { $0["retryAfter"]?.stringValue } == ["1", "2", nil])
+            // The first item's eventId matches the attempts of one batch.
+            #expect(requests.map { $0["firstEventId"]?.stringValue } == ["evt-1", "evt-1", "evt-1"])
             #expect(requests.allSatisfy { $0["path"]?.stringValue == Self.many && $0["receivedAtMs"]?.intValue != nil })
 
             let accepted = try await TestHTTPClient.send(port: port, .GET, "/_emulator/accepted")

@@ -14,10 +14,13 @@ public struct EmulatorRequestRecord: Sendable, Equatable {
     public var refusedCount: Int
     /// The `Retry-After` value sent, if any.
     public var retryAfter: String?
+    /// The `eventId` of the first item, when the body could be parsed and has one: with
+    /// several requests in flight, it tells which attempts carried the same batch.
+    public var firstEventId: String?
 
     public init(
         index: Int, receivedAt: ContinuousClock.Instant, method: String, path: String, status: Int,
-        itemCount: Int, acceptedCount: Int, refusedCount: Int, retryAfter: String?
+        itemCount: Int, acceptedCount: Int, refusedCount: Int, retryAfter: String?, firstEventId: String? = nil
     ) {
         self.index = index
         self.receivedAt = receivedAt
@@ -28,5 +31,6 @@ public struct EmulatorRequestRecord: Sendable, Equatable {
         self.acceptedCount = acceptedCount
         self.refusedCount = refusedCount
         self.retryAfter = retryAfter
+        self.firstEventId = firstEventId
     }
 }

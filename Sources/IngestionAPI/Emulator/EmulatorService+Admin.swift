@@ -85,6 +85,9 @@ extension EmulatorService {
         if let retryAfter = record.retryAfter {
             members.append(("retryAfter", .string(retryAfter)))
         }
+        if let firstEventId = record.firstEventId {
+            members.append(("firstEventId", .string(firstEventId)))
+        }
         return .object(JSONObject(members))
     }
 

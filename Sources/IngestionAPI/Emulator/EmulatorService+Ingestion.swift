@@ -25,8 +25,11 @@ extension EmulatorService {
         // attempt and retries can be matched to their batches.
         let parsed = request.bodyTooLarge ? nil : Self.parse(request.body, endpoint: endpoint)
         var itemCount = 0
+        var firstEventId: String?
         if case .success(let body)? = parsed {
             itemCount = endpoint == .single ? 1 : body.itemSpans.count
+            let firstItem = endpoint == .single ? body.value : body.value["items"]?.arrayValue?.first
+            firstEventId = firstItem?["eventId"]?.stringValue
         }
 
         var outcome: Outcome
@@ -59,7 +62,8 @@ extension EmulatorService {
         let record = EmulatorRequestRecord(
             index: admission.index, receivedAt: now, method: request.method.rawValue, path: String(request.path),
             status: outcome.response.status, itemCount: outcome.itemCount,
-            acceptedCount: outcome.accepted.count, refusedCount: outcome.refusedCount, retryAfter: retryAfter
+            acceptedCount: outcome.accepted.count, refusedCount: outcome.refusedCount, retryAfter: retryAfter,
+            firstEventId: firstEventId
         )
         let waiters = state.withLock { $0.record(record, accepted: outcome.accepted) }
         resume(waiters)
