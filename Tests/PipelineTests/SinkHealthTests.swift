@@ -14,23 +14,26 @@ struct SinkHealthTests {
         #expect(health.snapshot.reasons.isEmpty)
     }
 
-    /// All sixteen combinations: ready exactly when there is no reason, reasons in fixed order.
-    @Test("Readiness and reasons", arguments: 0..<16)
+    /// All thirty-two combinations: ready exactly when there is no reason, reasons in fixed order.
+    @Test("Readiness and reasons", arguments: 0..<32)
     func readinessTable(bits: Int) {
         let joined = bits & 1 != 0
         let refused = bits & 2 != 0
         let unwritable = bits & 4 != 0
         let shutting = bits & 8 != 0
+        let tlsFails = bits & 16 != 0
         let snapshot = SinkHealth.Snapshot(
-            joinedGroup: joined, apiRefusesCredentials: refused, deadLetterUnwritable: unwritable, shuttingDown: shutting)
+            joinedGroup: joined, apiRefusesCredentials: refused, deadLetterUnwritable: unwritable, shuttingDown: shutting,
+            apiTLSFails: tlsFails)
 
         var expected: [String] = []
         if !joined { expected.append("consumer has not joined its group") }
         if refused { expected.append("API refuses the credentials") }
+        if tlsFails { expected.append("API TLS handshake fails (certificate not trusted?)") }
         if unwritable { expected.append("dead-letter topic cannot be written") }
         if shutting { expected.append("shutting down") }
         #expect(snapshot.reasons == expected)
-        #expect(snapshot.isReady == (joined && !refused && !unwritable && !shutting))
+        #expect(snapshot.isReady == (joined && !refused && !tlsFails && !unwritable && !shutting))
         #expect(snapshot.isReady == expected.isEmpty)
     }
 
@@ -38,13 +41,15 @@ struct SinkHealthTests {
         let health = SinkHealth()
         health.setJoinedGroup(true)
         health.setAPIRefusesCredentials(true)
+        health.setAPITLSFails(true)
         health.setDeadLetterUnwritable(true)
         health.setShuttingDown(true)
         #expect(health.snapshot == SinkHealth.Snapshot(
-            joinedGroup: true, apiRefusesCredentials: true, deadLetterUnwritable: true, shuttingDown: true))
-        #expect(health.snapshot.reasons.count == 3)
+            joinedGroup: true, apiRefusesCredentials: true, deadLetterUnwritable: true, shuttingDown: true, apiTLSFails: true))
+        #expect(health.snapshot.reasons.count == 4)
 
         health.setAPIRefusesCredentials(false)
+        health.setAPITLSFails(false)
         health.setDeadLetterUnwritable(false)
         health.setShuttingDown(false)
         #expect(health.snapshot.isReady)

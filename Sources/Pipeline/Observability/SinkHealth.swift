@@ -2,8 +2,8 @@ import Synchronization
 
 /// What readiness depends on, updated by the pipeline and read by the health endpoint.
 ///
-/// Ready means: the consumer has joined its group, the API accepts our credentials, and the
-/// dead-letter topic can be written. Kubernetes stops routing to (and KEDA/HPA stop counting on)
+/// Ready means: the consumer has joined its group, the API accepts our credentials and its TLS
+/// certificate verifies, and the dead-letter topic can be written. Kubernetes stops routing to (and KEDA/HPA stop counting on)
 /// a pod that is not ready, which is the right reaction to each of these.
 public final class SinkHealth: Sendable {
     public struct Snapshot: Sendable, Equatable {
@@ -11,9 +11,13 @@ public final class SinkHealth: Sendable {
         public var apiRefusesCredentials: Bool
         public var deadLetterUnwritable: Bool
         public var shuttingDown: Bool
+        /// The TLS handshake with the API fails (certificate not trusted, wrong host name): like
+        /// refused credentials, a configuration problem (`API_CA_FILE`, `API_BASE_URL`) that
+        /// waiting alone does not fix.
+        public var apiTLSFails: Bool = false
 
         public var isReady: Bool {
-            joinedGroup && !apiRefusesCredentials && !deadLetterUnwritable && !shuttingDown
+            joinedGroup && !apiRefusesCredentials && !apiTLSFails && !deadLetterUnwritable && !shuttingDown
         }
 
         /// Why the sink is not ready, in words for the `/readyz` body.
@@ -21,6 +25,7 @@ public final class SinkHealth: Sendable {
             var result: [String] = []
             if !joinedGroup { result.append("consumer has not joined its group") }
             if apiRefusesCredentials { result.append("API refuses the credentials") }
+            if apiTLSFails { result.append("API TLS handshake fails (certificate not trusted?)") }
             if deadLetterUnwritable { result.append("dead-letter topic cannot be written") }
             if shuttingDown { result.append("shutting down") }
             return result
@@ -43,6 +48,7 @@ public final class SinkHealth: Sendable {
 
     public func setJoinedGroup(_ value: Bool) { update { $0.joinedGroup = value } }
     public func setAPIRefusesCredentials(_ value: Bool) { update { $0.apiRefusesCredentials = value } }
+    public func setAPITLSFails(_ value: Bool) { update { $0.apiTLSFails = value } }
     public func setDeadLetterUnwritable(_ value: Bool) { update { $0.deadLetterUnwritable = value } }
     public func setShuttingDown(_ value: Bool) { update { $0.shuttingDown = value } }
 

@@ -5,8 +5,8 @@ import Logging
 
 /// Stages 4 and 5: request → outcome, for one batch, until every record has a final outcome.
 ///
-/// Retryable failures (429, 5xx, timeouts, connection errors) are retried forever with backoff:
-/// a record is never dead-lettered because the API was down. Misconfiguration (401/403/404) is
+/// Retryable failures (429, 5xx, timeouts, connection and TLS errors) are retried forever with
+/// backoff: a record is never dead-lettered because the API was down or its certificate refused. Misconfiguration (401/403/404) is
 /// retried with a capped backoff and an error log naming the likely cause. 413 splits the batch;
 /// other 4xx answers without per-item results bisect it; unusable results make the records go
 /// one by one through `single-customer-metadata`.
@@ -93,6 +93,7 @@ struct Dispatcher: Sendable {
             var reason: String
             do {
                 let response = try await request()
+                health.setAPITLSFails(false)
                 metrics.apiRequest(endpoint: endpoint.rawValue, status: String(response.status), duration: .now - started)
                 let verdict = endpoint == .many
                     ? ResponseClassifier.classify(response, itemCount: itemCount)
@@ -118,7 +119,9 @@ struct Dispatcher: Sendable {
                 switch error {
                 case .timeout: reason = "timeout"
                 case .shutdown: throw CancellationError()
-                case .tls: reason = "tls"
+                case .tls:
+                    reason = "tls"
+                    health.setAPITLSFails(true)
                 default: reason = "connection"
                 }
                 delay = backoff.nextDelay()
