@@ -55,11 +55,15 @@ final class ChildProcess: @unchecked Sendable {
     private let process: Process
     private let shared = Shared()
 
-    /// Starts `metadata-sink <arguments>` with the test's environment plus `environment`.
-    init(_ name: String, arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) throws {
+    /// Starts `metadata-sink <arguments>` (or another `executable`, such as a TLS proxy in front
+    /// of the emulator) with the test's environment plus `environment`.
+    init(
+        _ name: String, executable: URL = BinaryProcess.binaryURL, arguments: [String],
+        environment: [String: String] = [:], inheritEnvironment: Bool = true
+    ) throws {
         self.name = name
         let process = Process()
-        process.executableURL = BinaryProcess.binaryURL
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = inheritEnvironment
             ? ProcessInfo.processInfo.environment.merging(environment) { _, new in new }

@@ -27,23 +27,33 @@ final class LocalStack: Sendable {
     let topic: String
     let dlqTopic: String
     let partitions: Int32
+    let dlqPartitions: Int32
     let producer: KafkaProducer
 
-    /// - Parameter brokerInProcess: a `KafkaMockCluster` in the test process, for fault injection;
-    ///   otherwise a `dev-broker` child.
-    init(partitions: Int32, brokerInProcess: Bool = false, emulatorArguments: [String] = []) async throws {
+    /// - Parameters:
+    ///   - brokerInProcess: a `KafkaMockCluster` in the test process, for fault injection;
+    ///     otherwise a `dev-broker` child.
+    ///   - dlqPartitions: more than one when a test dead-letters more than the ~5 MB a mock
+    ///     partition keeps.
+    init(
+        partitions: Int32, dlqPartitions: Int32 = 1, brokers: Int = 1, brokerInProcess: Bool = false,
+        emulatorArguments: [String] = []
+    ) async throws {
         topic = "events"
         dlqTopic = "events.dlq"
         self.partitions = partitions
+        self.dlqPartitions = dlqPartitions
         if brokerInProcess {
-            let cluster = try KafkaMockCluster(brokers: 1, logger: Self.quiet("mock"))
-            try cluster.createTopic(topic, partitions: partitions)
-            try cluster.createTopic(dlqTopic, partitions: 1)
+            let cluster = try KafkaMockCluster(brokers: brokers, logger: Self.quiet("mock"))
+            let replicas = Int32(min(brokers, 3))
+            try cluster.createTopic(topic, partitions: partitions, replicationFactor: replicas)
+            try cluster.createTopic(dlqTopic, partitions: dlqPartitions, replicationFactor: replicas)
             broker = .inProcess(cluster)
             bootstrapServers = cluster.bootstrapServers
         } else {
             let child = try ChildProcess(
-                "dev-broker", arguments: ["dev-broker", "--topic", "\(topic):\(partitions)", "--topic", "\(dlqTopic):1"])
+                "dev-broker",
+                arguments: ["dev-broker", "--brokers", "\(brokers)", "--topic", "\(topic):\(partitions)", "--topic", "\(dlqTopic):\(dlqPartitions)"])
             broker = .process(child)
             bootstrapServers = try await child.firstLine()
         }
@@ -58,6 +68,12 @@ final class LocalStack: Sendable {
         producer = try KafkaProducer(
             configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "message.max.bytes": "16777216"]),
             logger: Self.quiet("seed"))
+    }
+
+    /// The stack's own child processes (emulator, and `dev-broker` unless in process), for log checks.
+    var children: [ChildProcess] {
+        if case .process(let child) = broker { return [emulator, child] }
+        return [emulator]
     }
 
     var cluster: KafkaMockCluster? {
@@ -132,6 +148,19 @@ final class LocalStack: Sendable {
         }
     }
 
+    /// Produces arbitrary values (`nil`: a tombstone) to the given partitions, each with key
+    /// `key-<index>`; they are expected to be dead-lettered (`kind` `.malformed`: any error).
+    func produce(raw values: [(partition: Int32, value: [UInt8]?)], firstIndex: Int = 0) async throws -> [Produced] {
+        let records = values.enumerated().map { offset, entry in
+            KafkaProducerRecord(
+                topic: topic, partition: entry.partition, key: Array("key-\(firstIndex + offset)".utf8), value: entry.value)
+        }
+        let reports = try await producer.sendAll(records).map { try $0.get() }
+        return reports.enumerated().map { offset, report in
+            Produced(index: firstIndex + offset, kind: .malformed, partition: report.partition, offset: report.offset, eventId: nil)
+        }
+    }
+
     // MARK: what Kafka says
 
     private func probe() throws -> KafkaConsumer {
@@ -156,17 +185,24 @@ final class LocalStack: Sendable {
         return try reader.committed(topicPartitions)
     }
 
-    /// Every dead letter written so far.
+    /// Every dead letter written so far (that the mock cluster still keeps), from every DLQ partition.
     func deadLetters() async throws -> [KafkaMessage] {
-        let dlq = TopicPartition(topic: dlqTopic, partition: 0)
         let reader = try probe()
-        let end = try reader.watermarks(dlq).high
-        guard end > 0 else { return [] }
-        try reader.assign([dlq: 0])
+        var start: [TopicPartition: Int64] = [:]
+        var count: Int64 = 0
+        for partition in 0..<dlqPartitions {
+            let dlq = TopicPartition(topic: dlqTopic, partition: partition)
+            let (low, high) = try reader.watermarks(dlq)
+            guard high > low else { continue }
+            start[dlq] = low
+            count += high - low
+        }
+        guard count > 0 else { return [] }
+        try reader.assign(start)
         var messages: [KafkaMessage] = []
         for await event in reader.events {
             if case .messages(let batch) = event { messages += batch }
-            if messages.count >= end { break }
+            if messages.count >= count { break }
         }
         await reader.shutdown()
         return messages
@@ -183,6 +219,11 @@ final class LocalStack: Sendable {
     /// Every `eventId` the emulator accepted, duplicates included, in order.
     func acceptedEventIds() throws -> [String] {
         try emulatorAdmin("accepted")["eventIds"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// Items the emulator has accepted so far (duplicates included).
+    func acceptedCount() throws -> Int {
+        try emulatorAdmin("stats")["acceptedItems"]?.intValue ?? 0
     }
 
     func setEmulatorFaults(_ json: String) throws {
