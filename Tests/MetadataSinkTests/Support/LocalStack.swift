@@ -148,12 +148,11 @@ final class LocalStack: Sendable {
         }
     }
 
-    /// Produces arbitrary values (`nil`: a tombstone) to the given partitions, each with key
-    /// `key-<index>`; they are expected to be dead-lettered (`kind` `.malformed`: any error).
-    func produce(raw values: [(partition: Int32, value: [UInt8]?)], firstIndex: Int = 0) async throws -> [Produced] {
-        let records = values.enumerated().map { offset, entry in
-            KafkaProducerRecord(
-                topic: topic, partition: entry.partition, key: Array("key-\(firstIndex + offset)".utf8), value: entry.value)
+    /// Produces arbitrary keys and values (`nil` value: a tombstone) to the given partitions;
+    /// they are expected to be dead-lettered (`kind` `.malformed`: any error).
+    func produce(raw values: [(partition: Int32, key: [UInt8]?, value: [UInt8]?)], firstIndex: Int = 0) async throws -> [Produced] {
+        let records = values.map { entry in
+            KafkaProducerRecord(topic: topic, partition: entry.partition, key: entry.key, value: entry.value)
         }
         let reports = try await producer.sendAll(records).map { try $0.get() }
         return reports.enumerated().map { offset, report in
