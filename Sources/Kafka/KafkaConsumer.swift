@@ -68,6 +68,8 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Stops fetching these partitions; the consumer keeps polling and stays in its group.
+    /// librdkafka keeps the pause when a partition is revoked and later assigned again: resume
+    /// newly assigned partitions that must be read.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         let err = RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in

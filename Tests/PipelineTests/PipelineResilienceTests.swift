@@ -103,6 +103,42 @@ struct PipelineResilienceTests {
         await harness.close()
     }
 
+    @Test("partitions paused by a retrying batch are read again after a rebalance gives them back")
+    func pausedPartitionsResumeAfterRebalance() async throws {
+        let harness = try await PipelineHarness(partitions: 2)
+        let running = try harness.makePipeline()
+        await running.health.wait { $0.joinedGroup }
+        // The API is down: the first batch retries, and its partitions are paused meanwhile.
+        harness.emulator.setOutage(status: 503, for: .seconds(600))
+        try await harness.produce((0..<10).map {
+            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
+        })
+        while harness.emulator.stats.requests < 2 { try await Task.sleep(for: .milliseconds(20)) }
+
+        // Another member joins and leaves: both partitions are revoked and come back.
+        let other = try KafkaConsumer(configuration: .init(properties: harness.consumerProperties()), logger: quietLogger("other"))
+        try other.subscribe(topics: [harness.topic])
+        var events = other.events.makeAsyncIterator()
+        while let event = await events.next() {
+            if case .assigned(let partitions) = event, !partitions.isEmpty { break }
+            if case .revoked(_, _, let revocation) = event { revocation.acknowledge() }
+        }
+        harness.emulator.clearOutage()
+        await other.shutdown()
+
+        // Records produced after the rebalance reach the API on both partitions.
+        try await harness.produce((10..<20).map {
+            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
+        })
+        let deadline = ContinuousClock.now + .seconds(60)
+        while Set(harness.emulator.acceptedEventIds()).count < 20, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(Set(harness.emulator.acceptedEventIds()) == Set((0..<20).map { "e-\($0)" }))
+        try await running.stopGracefully()
+        await harness.close()
+    }
+
     @Test("bad input gets its documented outcome and the pipeline keeps running")
     func badInput() async throws {
         let harness = try await PipelineHarness(partitions: 1)
