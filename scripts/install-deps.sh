@@ -3,11 +3,17 @@
 #   librdkafka-dev        librdkafka and its mock cluster (rdkafka_mock.h)
 #   libcurl4-openssl-dev  libcurl, for the HTTP client
 #   pkg-config            how SwiftPM finds both
+# and the commands the chaos tests run, when not on PATH:
+#   openssl               a CA and a server certificate for the TLS scenario
+#   python3               the TLS-terminating proxy in front of the emulator
 set -euo pipefail
 
 missing=()
 for package in librdkafka-dev libcurl4-openssl-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+for command in openssl python3; do
+    command -v "$command" >/dev/null 2>&1 || missing+=("$command")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

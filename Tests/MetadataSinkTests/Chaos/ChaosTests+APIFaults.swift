@@ -6,7 +6,7 @@ extension ChaosTests {
     /// The API down for 20 s while records keep arriving: the sink retries the same batches,
     /// dead-letters nothing, and stops reading (pauses its partitions) instead of buffering the
     /// backlog, so its memory stays flat however long the outage lasts.
-    @Test("API outage: 503 for 20 s while 40,000 records arrive; nothing dead-lettered or lost, RSS flat")
+    @Test("API outage: 503 for 20 s while 40,000 records arrive; nothing dead-lettered or lost, RSS flat", .timeLimit(.minutes(5)))
     func apiOutage() async throws {
         let started = ContinuousClock.now
         // 42,000 records of ~330 bytes: 16 partitions keep them well inside the mock's ~5 MB each.
@@ -28,6 +28,7 @@ extension ChaosTests {
             }
             return records
         }
+        defer { producing.cancel() }
         let consumedAtStart = try sink.metrics()["metadata_sink_records_consumed_total"] ?? 0
         var mostPaused = 0.0
         var consumedDuringOutage = 0.0
@@ -72,7 +73,7 @@ extension ChaosTests {
 
     /// Throttling: every attempt of a batch that was answered 429 with `Retry-After` waits at
     /// least that long before the next, as the emulator's clock sees it.
-    @Test("429 storm with Retry-After: the gaps between attempts at the emulator are at least the Retry-After")
+    @Test("429 storm with Retry-After: the gaps between attempts at the emulator are at least the Retry-After", .timeLimit(.minutes(5)))
     func tooManyRequestsStorm() async throws {
         let started = ContinuousClock.now
         let stack = try await LocalStack(partitions: 4)

@@ -6,7 +6,7 @@ extension ChaosTests {
     /// Garbage in: a 10 MB value, then 100,000 values that are not customer events. Each gets
     /// a dead letter whose error says what is wrong; the one sink process survives all of it,
     /// with its memory bounded.
-    @Test("Fuzzed input: a 10 MB value and 100,000 hostile ones, all dead-lettered with the right error; no crash, bounded memory")
+    @Test("Fuzzed input: a 10 MB value and 100,000 hostile ones, all dead-lettered with the right error; no crash, bounded memory", .timeLimit(.minutes(5)))
     func fuzzedInput() async throws {
         let started = ContinuousClock.now
         var random = SeededRandom.announced("fuzzed input")

@@ -5,7 +5,7 @@ import Testing
 extension ChaosTests {
     /// Every broker off the network for 10 s (a network partition, a cluster restart): the same
     /// sink process rides it out, rejoins its group and finishes, without a restart.
-    @Test("Broker down: all mock brokers down for 10 s, then up; the service recovers without a restart")
+    @Test("Broker down: all mock brokers down for 10 s, then up; the service recovers without a restart", .timeLimit(.minutes(5)))
     func brokersDown() async throws {
         let started = ContinuousClock.now
         let stack = try await LocalStack(partitions: 6, brokers: 3, brokerInProcess: true)
@@ -19,6 +19,7 @@ extension ChaosTests {
         let downAt = ContinuousClock.now
         // More records on their way: the test's producer holds them until the brokers return.
         let producing = Task { try await stack.produce(10_000..<20_000, invalidRatio: 0.05) }
+        defer { producing.cancel() }
         // The fault lasts 10 s; the sink is watched meanwhile.
         var everNotReady = false
         while ContinuousClock.now < downAt + .seconds(10) {
@@ -49,7 +50,7 @@ extension ChaosTests {
     /// The dead-letter topic refuses writes: a failed record cannot be made final, so the commit
     /// must stop right before it (while later valid records are still delivered), readiness must
     /// say why, and once the topic takes writes again everything gets through.
-    @Test("DLQ unwritable: commits stall at the first failed record, readiness turns false, then everything is delivered")
+    @Test("DLQ unwritable: commits stall at the first failed record, readiness turns false, then everything is delivered", .timeLimit(.minutes(5)))
     func deadLetterTopicUnwritable() async throws {
         let started = ContinuousClock.now
         let stack = try await LocalStack(partitions: 4, brokerInProcess: true)

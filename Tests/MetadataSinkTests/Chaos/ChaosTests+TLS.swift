@@ -5,7 +5,7 @@ extension ChaosTests {
     /// TLS verification is on by default: an API endpoint whose certificate chains to an unknown
     /// CA is refused (the records wait, nothing is dead-lettered or committed, readiness says
     /// why), and a restart with `API_CA_FILE` naming that CA delivers everything.
-    @Test("Secrets and TLS: a self-signed CA is refused until API_CA_FILE names it")
+    @Test("Secrets and TLS: a self-signed CA is refused until API_CA_FILE names it", .timeLimit(.minutes(5)))
     func tlsVerification() async throws {
         let started = ContinuousClock.now
         let stack = try await LocalStack(partitions: 2)

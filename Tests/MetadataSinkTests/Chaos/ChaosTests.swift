@@ -13,5 +13,5 @@ import Testing
 ///     swift test --skip-build --filter ChaosTests 2>&1 | grep '^| '
 ///
 /// One scenario at a time: each is timing-sensitive and starts several processes.
-@Suite("chaos: faults, bad input and load against the built binary", .serialized, .timeLimit(.minutes(5)))
+@Suite("chaos: faults, bad input and load against the built binary", .serialized)
 struct ChaosTests {}

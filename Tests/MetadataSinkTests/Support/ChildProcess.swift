@@ -5,8 +5,9 @@ import Synchronization
 /// line by line, so that a test can await a line or the exit, and send signals, as an operator
 /// or Kubernetes would.
 ///
-/// A child still running when the last reference goes is killed with SIGKILL, so a failing test
-/// leaves no process behind.
+/// A child still running when the last reference goes is killed with SIGKILL, and so is any
+/// child still running when the test process exits (a failed test's tasks may hold references
+/// to the end), so a failing test leaves no process behind.
 final class ChildProcess: @unchecked Sendable {
     struct Snapshot: Sendable {
         var stdout: [String] = []
@@ -75,19 +76,34 @@ final class ChildProcess: @unchecked Sendable {
         self.process = process
         let state = self.shared
         process.terminationHandler = { process in
+            Self.live.withLock { _ = $0.remove(process.processIdentifier) }
             let termination = Termination(
                 status: process.terminationStatus, bySignal: process.terminationReason == .uncaughtSignal)
             Self.update(state) { $0.snapshot.exit = termination }
         }
         try process.run()
         pid = process.processIdentifier
+        Self.live.withLock { $0.insert(pid) }
+        Self.killAtExit
         Self.readLines(from: out.fileHandleForReading, into: shared, isStdout: true)
         Self.readLines(from: err.fileHandleForReading, into: shared, isStdout: false)
     }
 
     deinit {
         if process.isRunning { kill(pid, SIGKILL) }
+        Self.live.withLock { _ = $0.remove(pid) }
     }
+
+    /// Children started and not yet released, killed at exit.
+    private static let live = Mutex<Set<Int32>>([])
+    private static let killAtExit: Void = {
+        atexit {
+            // Only a process that is still our own, running child: never a reused pid.
+            for pid in ChildProcess.live.withLock({ $0 }) where waitpid(pid, nil, WNOHANG) == 0 {
+                kill(pid, SIGKILL)
+            }
+        }
+    }()
 
     var snapshot: Snapshot { shared.state.withLock { $0.snapshot } }
     var isRunning: Bool { snapshot.exit == nil }
