@@ -1,6 +1,5 @@
 import CRdKafka
 import Logging
-import Synchronization
 
 /// A Kafka consumer over librdkafka's high-level consumer.
 ///
@@ -11,7 +10,6 @@ public final class KafkaConsumer: Sendable {
     public let events: AsyncStream<KafkaConsumerEvent>
     private let client: RDKafkaClient
     private let poller: RDKafkaConsumerPoller
-    private let failedCommits = FailedCommits()
     private let logger: Logger
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
@@ -20,8 +18,6 @@ public final class KafkaConsumer: Sendable {
         let context = RDKafkaContext(logger: logger)
         context.onRebalance = { rk, err, list in poller.rebalance(rk, err, list) }
         context.onError = { error in poller.report(error) }
-        let failedCommits = self.failedCommits
-        context.onCommitFailure = { err, list in failedCommits.record(err, list) }
         let client = try RDKafkaClient(kind: .consumer, properties: configuration.effectiveProperties, context: context)
         // Route everything (rebalances, errors) through the consumer queue that the poll thread serves.
         rd_kafka_poll_set_consumer(client.handle)
@@ -58,13 +54,6 @@ public final class KafkaConsumer: Sendable {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET else {
             throw KafkaError(err, context: "commit")
         }
-    }
-
-    /// Offsets whose commit failed since the last call, the latest per partition. An asynchronous
-    /// commit fails after `commit` has returned, so this is how the caller learns that those
-    /// offsets are not committed and must be committed again.
-    public func takeFailedCommits() -> [TopicPartition: Int64] {
-        failedCommits.take()
     }
 
     /// Stops fetching these partitions; the consumer keeps polling and stays in its group.
@@ -150,28 +139,5 @@ public final class KafkaConsumer: Sendable {
     public func shutdown() async {
         poller.requestStop()
         await poller.waitUntilFinished()
-    }
-}
-
-/// Failed commits reported on librdkafka's thread, until the application takes them.
-private final class FailedCommits: Sendable {
-    private let offsets = Mutex<[TopicPartition: Int64]>([:])
-
-    func record(_ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
-        guard let list else { return }
-        let failed = RDKafkaTopicPartitionList.read(list).filter { err != RD_KAFKA_RESP_ERR_NO_ERROR || $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }
-        guard !failed.isEmpty else { return }
-        offsets.withLock { offsets in
-            for entry in failed where entry.offset >= 0 {
-                offsets[entry.topicPartition] = max(offsets[entry.topicPartition] ?? entry.offset, entry.offset)
-            }
-        }
-    }
-
-    func take() -> [TopicPartition: Int64] {
-        offsets.withLock { offsets in
-            defer { offsets = [:] }
-            return offsets
-        }
     }
 }

@@ -250,12 +250,6 @@ final class PipelineEngine {
         let now = ContinuousClock.now
         guard force || now - lastCommit >= configuration.commitInterval else { return }
         lastCommit = now
-        // An asynchronous commit that failed (coordinator away, rebalance under way) would
-        // otherwise never be sent again once the partition goes idle, leaving the group's
-        // offset behind records that are long final.
-        for (partition, offset) in consumer.takeFailedCommits() {
-            trackers[partition]?.commitFailed(offset)
-        }
         commit(partitions: Set(trackers.keys), synchronously: force)
         reportLag()
     }

@@ -67,38 +67,6 @@ struct KafkaGroupTests {
         await producer.shutdown()
     }
 
-    @Test("a failed asynchronous commit is reported through takeFailedCommits, once")
-    func failedAsynchronousCommit() async throws {
-        let fixture = try MockTopic("commit", partitions: 1)
-        let producer = try fixture.producer()
-        _ = await producer.sendAll(records(topic: fixture.name, count: 3, partition: 0))
-        let consumer = try KafkaConsumer(
-            configuration: .init(properties: groupProperties(fixture.cluster, group: uniqueName("group"))), logger: testLogger("c"))
-        try consumer.subscribe(topics: [fixture.name])
-        var events = consumer.events.makeAsyncIterator()
-        var collector = EventCollector()
-        await collector.collect(from: &events, until: { $0.messages.count >= 3 })
-        let partition = TopicPartition(topic: fixture.name, partition: 0)
-
-        fixture.cluster.pushRequestErrors(.offsetCommit, [.groupAuthorizationFailed])
-        try consumer.commit([partition: 2], synchronously: false)
-        // The failure comes back on the poll thread; nothing announces it, so poll for it.
-        var failed: [TopicPartition: Int64] = [:]
-        let deadline = ContinuousClock.now + .seconds(10)
-        while failed.isEmpty, ContinuousClock.now < deadline {
-            failed = consumer.takeFailedCommits()
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(failed == [partition: 2])
-        #expect(consumer.takeFailedCommits().isEmpty)
-
-        try consumer.commit([partition: 3], synchronously: true)
-        #expect(consumer.takeFailedCommits().isEmpty)
-        #expect(try consumer.committed([partition]) == [partition: 3])
-        await consumer.shutdown()
-        await producer.shutdown()
-    }
-
     @Test("produce errors injected on the cluster delay delivery, which succeeds once they clear")
     func produceErrorsThenRecovery() async throws {
         let fixture = try MockTopic("dlq", partitions: 1)

@@ -166,25 +166,6 @@ struct PartitionOffsetTrackerTests {
         #expect(!tracker.needsCommit)
     }
 
-    @Test func aFailedCommitIsSentAgainUnlessALaterOneWasHandedOff() throws {
-        var tracker = try tracker(tracking: [0, 1, 2, 3])
-        for offset: Int64 in [0, 1] { tracker.finish(offset, wasInFlight: false) }
-        tracker.markCommitted(2)
-        #expect(!tracker.needsCommit)
-        // The asynchronous commit of 2 failed: 2 must be committed again.
-        tracker.commitFailed(2)
-        #expect(tracker.needsCommit)
-        #expect(tracker.committable == 2)
-        tracker.markCommitted(2)
-
-        // A failure of an older commit, reported after a later one was handed off, changes nothing.
-        for offset: Int64 in [2, 3] { tracker.finish(offset, wasInFlight: false) }
-        tracker.markCommitted(4)
-        tracker.commitFailed(2)
-        #expect(tracker.committed == 4)
-        #expect(!tracker.needsCommit)
-    }
-
     @Test func committedBaselineFromAnEarlierCommitWins() throws {
         // The baseline is what was committed, not the first offset, once there is a commit.
         var tracker = try tracker(tracking: [0, 1])

@@ -80,29 +80,6 @@ struct PipelineResilienceTests {
         await harness.close()
     }
 
-    @Test("a failed asynchronous commit is sent again, though the partition has gone idle")
-    func failedCommitIsRetried() async throws {
-        let harness = try await PipelineHarness(partitions: 1)
-        let running = try harness.makePipeline()
-        await running.health.wait { $0.joinedGroup }
-        // The next offset commit fails; the records below are the last ones, so no later
-        // progress would carry the offset forward.
-        harness.cluster.pushRequestErrors(.offsetCommit, [.groupAuthorizationFailed])
-        try await harness.produce((0..<10).map {
-            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
-        })
-        try await harness.emulator.waitForAcceptedItems(count: 10)
-        let partition = TopicPartition(topic: harness.topic, partition: 0)
-        // The broker's committed offset announces nothing: poll it.
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try harness.committed()[partition] != .some(10), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(try harness.committed()[partition] == .some(10))
-        try await running.stopGracefully()
-        await harness.close()
-    }
-
     @Test("partitions paused by a retrying batch are read again after a rebalance gives them back")
     func pausedPartitionsResumeAfterRebalance() async throws {
         let harness = try await PipelineHarness(partitions: 2)

@@ -10,8 +10,6 @@ final class RDKafkaContext: @unchecked Sendable {
     var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     var onDelivery: ((UnsafePointer<rd_kafka_message_t>) -> Void)?
     var onError: ((KafkaError) -> Void)?
-    /// The result of a failed offset commit: the overall error and the offsets it was for.
-    var onCommitFailure: ((rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)?
 
     init(logger: Logger) {
         self.logger = logger
@@ -84,11 +82,10 @@ private let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePoint
 }
 
 private let rdKafkaOffsetCommitCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = {
-    rk, err, offsets, _ in
+    rk, err, _, _ in
     // _NO_OFFSET means there was nothing new to commit: not worth a log line.
     guard err != RD_KAFKA_RESP_ERR_NO_ERROR, err != RD_KAFKA_RESP_ERR__NO_OFFSET,
         let context = RDKafkaContext.from(rk)
     else { return }
     context.logger.warning("offset commit failed", metadata: ["error": "\(KafkaError(err))"])
-    context.onCommitFailure?(err, offsets)
 }

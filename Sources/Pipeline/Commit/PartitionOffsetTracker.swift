@@ -83,13 +83,6 @@ struct PartitionOffsetTracker: Equatable {
         if committed.map({ offset > $0 }) ?? true { committed = offset }
     }
 
-    /// An asynchronous commit of `offset` failed. Unless a later commit has been handed off
-    /// since (which reports its own outcome), nothing is known to be committed any more, so
-    /// `needsCommit` turns true again and the next commit sends the offset again.
-    mutating func commitFailed(_ offset: Int64) {
-        if committed == offset { committed = nil }
-    }
-
     /// Records seen and not yet final.
     var pendingCount: Int { outstanding.lazy.filter { !$0.isFinal }.count }
 
