@@ -58,16 +58,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `metadata-sink <arguments>` with the test's environment plus `environment`.
     init(_ name: String, arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) throws {
         self.name = name
-        let process = Process()
-        process.executableURL = BinaryProcess.binaryURL
-        process.arguments = arguments
-        process.environment = inheritEnvironment
-            ? ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            : environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let (process, out, err) = BinaryProcess.prepare(arguments, environment: environment, inheritEnvironment: inheritEnvironment)
         self.process = process
         let state = self.shared
         process.terminationHandler = { process in

@@ -3,6 +3,7 @@ import IngestionAPI
 import Kafka
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// What a user runs locally: a Kafka cluster (the `dev-broker` command as a child process, or a
@@ -36,7 +37,7 @@ final class LocalStack: Sendable {
         dlqTopic = "events.dlq"
         self.partitions = partitions
         if brokerInProcess {
-            let cluster = try KafkaMockCluster(brokers: 1, logger: Self.quiet("mock"))
+            let cluster = try KafkaMockCluster(brokers: 1, logger: quietLogger("mock"))
             try cluster.createTopic(topic, partitions: partitions)
             try cluster.createTopic(dlqTopic, partitions: 1)
             broker = .inProcess(cluster)
@@ -57,7 +58,7 @@ final class LocalStack: Sendable {
         emulatorPort = port
         producer = try KafkaProducer(
             configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "message.max.bytes": "16777216"]),
-            logger: Self.quiet("seed"))
+            logger: quietLogger("seed"))
     }
 
     var cluster: KafkaMockCluster? {
@@ -134,42 +135,21 @@ final class LocalStack: Sendable {
 
     // MARK: what Kafka says
 
-    private func probe() throws -> KafkaConsumer {
-        try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "group.id": "probe-\(UUID())"]),
-            logger: Self.quiet("probe"))
-    }
+    var probe: KafkaProbe { KafkaProbe(bootstrapServers: bootstrapServers) }
 
     var topicPartitions: [TopicPartition] { (0..<partitions).map { TopicPartition(topic: topic, partition: $0) } }
 
     func endOffsets() throws -> [TopicPartition: Int64] {
-        let reader = try probe()
-        return try Dictionary(uniqueKeysWithValues: topicPartitions.map { ($0, try reader.watermarks($0).high) })
+        try probe.endOffsets(topicPartitions)
     }
 
-    /// The group's committed offsets as the broker has them; a consumer with the group's id
-    /// fetches them without joining the group.
     func committed(group: String) throws -> [TopicPartition: Int64?] {
-        let reader = try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "group.id": group]),
-            logger: Self.quiet("probe"))
-        return try reader.committed(topicPartitions)
+        try probe.committed(group: group, topicPartitions)
     }
 
     /// Every dead letter written so far.
     func deadLetters() async throws -> [KafkaMessage] {
-        let dlq = TopicPartition(topic: dlqTopic, partition: 0)
-        let reader = try probe()
-        let end = try reader.watermarks(dlq).high
-        guard end > 0 else { return [] }
-        try reader.assign([dlq: 0])
-        var messages: [KafkaMessage] = []
-        for await event in reader.events {
-            if case .messages(let batch) = event { messages += batch }
-            if messages.count >= end { break }
-        }
-        await reader.shutdown()
-        return messages
+        try await probe.read(TopicPartition(topic: dlqTopic, partition: 0))
     }
 
     // MARK: what the emulator says
@@ -286,12 +266,6 @@ final class LocalStack: Sendable {
         if case .process(let child) = broker { await child.stop() }
         await producer.shutdown()
     }
-
-    static func quiet(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = .critical
-        return logger
-    }
 }
 
 struct StackError: Error, CustomStringConvertible {
@@ -332,11 +306,5 @@ struct SinkProcess: Sendable {
     var logLines: [String] {
         let snapshot = child.snapshot
         return snapshot.stdout + snapshot.stderr
-    }
-}
-
-extension KafkaMessage {
-    func header(_ key: String) -> String? {
-        headers.last(key)?.stringValue
     }
 }
