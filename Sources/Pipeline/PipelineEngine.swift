@@ -105,6 +105,8 @@ final class PipelineEngine {
         case .consumer(.messages(let messages)): receive(messages)
         case .consumer(.assigned(let partitions)): assigned(partitions)
         case .consumer(.revoked(let partitions, let lost, let revocation)): revoked(partitions, lost: lost, revocation: revocation)
+        case .consumer(.committed(let offsets)): acknowledged(offsets)
+        case .consumer(.commitFailed(let offsets, let error)): commitFailed(offsets, error: error)
         case .consumer(.partitionEOF): break
         case .consumer(.error(let error)):
             logger.warning("kafka consumer reported an error", metadata: ["error": "\(error.name): \(error.message)"])
@@ -275,15 +277,37 @@ final class PipelineEngine {
         guard !offsets.isEmpty else { return }
         do {
             try consumer.commit(offsets, synchronously: synchronously)
-            for (partition, offset) in offsets {
-                trackers[partition]?.markCommitted(offset)
-                metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset)
+            if synchronously {
+                acknowledged(offsets)
+            } else {
+                // The broker's answer arrives later as `.committed` or `.commitFailed`.
+                for (partition, offset) in offsets { trackers[partition]?.markCommitRequested(offset) }
             }
-            progress.record(offsets)
         } catch {
-            logger.warning("commit failed; it is retried as offsets advance",
+            logger.warning("commit failed; it is made again at the next commit",
                            metadata: ["error": "\(error)", "synchronous": "\(synchronously)"])
         }
+    }
+
+    /// Offsets the broker stored. Partitions released since then still count for progress: the
+    /// offsets are the group's.
+    private func acknowledged(_ offsets: [TopicPartition: Int64]) {
+        for (partition, offset) in offsets {
+            trackers[partition]?.markCommitted(offset)
+            metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset)
+        }
+        progress.record(offsets)
+    }
+
+    /// Offsets the broker refused: committed again at the next commit, since a partition that
+    /// stays assigned (a cooperative rebalance keeps it) and receives nothing new would
+    /// otherwise never have them stored.
+    private func commitFailed(_ offsets: [TopicPartition: Int64], error: KafkaError) {
+        logger.warning("asynchronous commit refused; it is made again", metadata: [
+            "error": "\(error.name): \(error.message)",
+            "partitions": "\(offsets.keys.map(\.description).sorted())",
+        ])
+        for (partition, offset) in offsets { trackers[partition]?.commitFailed(offset) }
     }
 
     // MARK: rebalance

@@ -28,7 +28,7 @@ struct EventCollector {
             case .revoked(let partitions, _, let revocation):
                 revoked += partitions
                 onRevoke(revocation)
-            case .partitionEOF, .error: break
+            case .partitionEOF, .error, .committed, .commitFailed: break
             }
         }
     }
