@@ -21,6 +21,9 @@ public final class KafkaPartitionReader: Sendable {
         // An explicit end-of-partition answer, instead of waiting for a timeout, when no record
         // is at or after the requested offset.
         properties["enable.partition.eof"] = "true"
+        // A fetch still waiting at the broker delays the next read by up to this long: reads
+        // here are short and targeted, so a short wait costs the broker little.
+        properties["fetch.wait.max.ms"] = "10"
         properties["enable.auto.commit"] = "false"
         properties["enable.auto.offset.store"] = "false"
         client = try RDKafkaClient(kind: .consumer, properties: properties, context: RDKafkaContext(logger: logger))
