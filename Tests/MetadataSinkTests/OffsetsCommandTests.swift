@@ -55,12 +55,12 @@ struct OffsetsCommandTests {
         await outsider.shutdown()
 
         // The service, started on the group, continues from there.
-        let run = try RunningSink(["run"], environment: fixture.environment)
+        let run = try SignalledBinary(["run"], environment: fixture.environment)
         let expected = (0...1).flatMap { partition in (25..<40).map { "p\(partition)-\($0)" } }
-        let arrived = try await withDeadline(.seconds(60)) { try await fixture.emulator.waitForAcceptedItems(count: expected.count) }
-        #expect(arrived, "run did not deliver \(expected.count) records: \(run.errorOutput.suffix(2000))")
+        let arrived = try await withTestDeadline(.seconds(60)) { try await fixture.emulator.waitForAcceptedItems(count: expected.count) }
+        #expect(arrived, "run did not deliver \(expected.count) records: \(run.allOutput.suffix(2000))")
         let status = try await run.stop()
-        #expect(status == 0, "\(run.errorOutput.suffix(2000))")
+        #expect(status == 0, "\(run.allOutput.suffix(2000))")
         #expect(fixture.emulator.acceptedEventIds().sorted() == expected.sorted())
         await fixture.close()
     }
@@ -101,62 +101,5 @@ struct OffsetsCommandTests {
         let two = try await BinaryProcess.run(["offsets", "reset", "--group", "g", "--topic", "t", "--to-earliest", "--to-latest"])
         #expect(two.status == 64)
         #expect(two.stderr.contains("exactly one"))
-    }
-}
-
-/// Runs `body` with a deadline; false when the deadline came first.
-private func withDeadline(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
-    try await withThrowingTaskGroup(of: Bool.self) { group in
-        group.addTask { try await body(); return true }
-        group.addTask { try await Task.sleep(for: limit); return false }
-        let first = try await group.next() ?? false
-        group.cancelAll()
-        return first
-    }
-}
-
-/// The built binary as a long-running child (`run`), private to these tests: stopped with SIGTERM; its output goes to
-/// temporary files so that a full pipe can never block it.
-private final class RunningSink: @unchecked Sendable {
-    private let process = Process()
-    private let outputFile: URL
-    private let errorFile: URL
-
-    init(_ arguments: [String], environment: [String: String]) throws {
-        let directory = FileManager.default.temporaryDirectory
-        outputFile = directory.appendingPathComponent("metadata-sink-run-\(UUID().uuidString).out")
-        errorFile = directory.appendingPathComponent("metadata-sink-run-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        process.executableURL = BinaryProcess.binaryURL
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-    }
-
-    /// Everything written so far to standard output (where `run` logs) and standard error.
-    var errorOutput: String {
-        let out = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-        return out + err
-    }
-
-    /// SIGTERM, then the exit status.
-    func stop() async throws -> Int32 {
-        process.terminate()
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }
-        }
-    }
-
-    deinit {
-        if process.isRunning { process.terminate() }
-        try? FileManager.default.removeItem(at: outputFile)
-        try? FileManager.default.removeItem(at: errorFile)
     }
 }
