@@ -157,4 +157,13 @@ struct RedriveCommandTests {
         #expect(accepted.count <= refused.count + 4)
         await fixture.close()
     }
+
+    @Test("the live group cannot be the redrive's group")
+    func liveGroupIsRefused() async throws {
+        let fixture = try await RangeCommandFixture(partitions: 1)
+        let output = try await fixture.run(["redrive", "--group", fixture.group])
+        #expect(output.status == 64)
+        #expect(output.stderr.contains("is the live group"))
+        await fixture.close()
+    }
 }

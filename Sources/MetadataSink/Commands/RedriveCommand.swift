@@ -131,6 +131,11 @@ struct RedriveCommand: AsyncParsableCommand {
         for warning in configuration.warnings { logger.warning("\(warning)") }
         let dlqTopic = self.dlqTopic ?? configuration.kafka.dlqTopic
         let groupID = group ?? configuration.kafka.groupID + "-redrive"
+        guard groupID != configuration.kafka.groupID else {
+            FileDescriptorWriter.standardError.writeLine(Array(
+                "metadata-sink: --group \(groupID) is the live group (KAFKA_GROUP_ID); a redrive needs a group of its own\n".utf8))
+            throw ExitCode(64)
+        }
         let selection = try selection()
         let start = try start()
 
