@@ -64,5 +64,5 @@ public struct PipelineConfiguration: Sendable {
 
     /// The batch size actually used: never more than the API's 1000 items or one second of the
     /// rate cap, never less than 1.
-    var effectiveBatchMaxItems: Int { min(max(1, batchMaxItems), 1000, maxRecordsPerSecond ?? .max) }
+    var effectiveBatchMaxItems: Int { max(1, min(batchMaxItems, 1000, maxRecordsPerSecond ?? .max)) }
 }

@@ -80,6 +80,9 @@ struct PipelineRangeTests {
         #expect(configuration.effectiveBatchMaxItems == 25)
         #expect(PipelineConfiguration(batchMaxItems: 10, maxRecordsPerSecond: 25).effectiveBatchMaxItems == 10)
         #expect(PipelineConfiguration(maxRecordsPerSecond: 0).maxRecordsPerSecond == 1)
+        var direct = PipelineConfiguration()
+        direct.maxRecordsPerSecond = 0
+        #expect(direct.effectiveBatchMaxItems == 1)
     }
 
     // MARK: redrive
