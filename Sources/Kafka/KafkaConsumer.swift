@@ -114,20 +114,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// For each partition, the earliest offset whose timestamp is at or after the given one
-    /// (milliseconds); the end offset when there is none.
+    /// (milliseconds), as the broker answers it: `-1` when it finds none, and always `-1` from
+    /// librdkafka's 2.0.2 mock cluster. `KafkaPartitionReader.offset(forTime:in:)` handles both.
     public func offsetsForTimes(_ timestamps: [TopicPartition: Int64], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64] {
-        try RDKafkaTopicPartitionList.withList(timestamps.map { ($0.key, $0.value) }) { list throws(KafkaError) in
-            let err = rd_kafka_offsets_for_times(client.handle, list, timeout.milliseconds)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "offsetsForTimes") }
-            var result: [TopicPartition: Int64] = [:]
-            for entry in RDKafkaTopicPartitionList.read(list) {
-                guard entry.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw KafkaError(entry.error, context: "offsetsForTimes \(entry.topicPartition)")
-                }
-                result[entry.topicPartition] = entry.offset
-            }
-            return result
-        }
+        try client.offsetsForTimes(timestamps, timeout: timeout)
     }
 
     // Dropping the consumer without `shutdown()` still stops its poll thread, which owns the handle.

@@ -22,8 +22,13 @@ struct ConfigurationOptions: ParsableArguments {
     )
     var secretsDirectory: String?
 
-    /// Loads the configuration from the process environment and these options.
-    func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws(ConfigurationError) -> SinkConfiguration {
-        try await SinkConfiguration.load(environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
+    /// Loads the configuration from the process environment and these options; `needs` says
+    /// which required settings the command cannot do without (see `SinkConfiguration.Needs`).
+    func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        needs: SinkConfiguration.Needs = .all
+    ) async throws(ConfigurationError) -> SinkConfiguration {
+        try await SinkConfiguration.load(
+            environment: environment, configFile: configFile, secretsDirectory: secretsDirectory, needs: needs)
     }
 }
