@@ -76,15 +76,7 @@ struct OffsetsResetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration: SinkConfiguration
-        do {
-            configuration = try await configurationOptions.load(needs: [])
-        } catch {
-            throw error.reportedExitCode()
-        }
-        LoggingBootstrap.bootstrap(
-            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
-            output: .standardError)
+        let configuration = try await configurationOptions.loadForTool(needs: [])
         let logger = Logger(label: "metadata-sink.offsets")
         let target = try target()
         let tools: OffsetsTools

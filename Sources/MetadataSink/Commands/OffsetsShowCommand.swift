@@ -30,15 +30,7 @@ struct OffsetsShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration: SinkConfiguration
-        do {
-            configuration = try await configurationOptions.load(needs: [])
-        } catch {
-            throw error.reportedExitCode()
-        }
-        LoggingBootstrap.bootstrap(
-            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
-            output: .standardError)
+        let configuration = try await configurationOptions.loadForTool(needs: [])
         let topics = self.topics.isEmpty ? configuration.kafka.topics : self.topics
         guard !topics.isEmpty else { throw ValidationError("give --topic, or set KAFKA_TOPICS") }
         do {

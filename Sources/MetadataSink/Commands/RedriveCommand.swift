@@ -73,11 +73,7 @@ struct RedriveCommand: AsyncParsableCommand {
     @Flag(help: "Select and validate only; report what would be sent, dead-lettered or republished. Commits nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Send at most this many records per second to the API.", valueName: "records"))
-    var rate: Int?
-
-    @Flag(help: "End with one JSON object on the last line of standard output.")
-    var json = false
+    @OptionGroup var output: RangeOutputOptions
 
     func validate() throws {
         if let dlqTopic, !SinkConfiguration.isValidTopicName(dlqTopic) {
@@ -85,7 +81,6 @@ struct RedriveCommand: AsyncParsableCommand {
         }
         _ = try selection()
         _ = try start()
-        if let rate, rate < 1 { throw ValidationError("--rate must be at least 1 record per second, got \(rate)") }
         if let group, group.isEmpty { throw ValidationError("--group must not be empty") }
     }
 
@@ -117,16 +112,8 @@ struct RedriveCommand: AsyncParsableCommand {
     func run() async throws {
         var needs: SinkConfiguration.Needs = dlqTopic == nil ? [.deadLetterTopic] : []
         if to == .api && !dryRun { needs.insert(.api) }
-        let configuration: SinkConfiguration
-        do {
-            configuration = try await configurationOptions.load(needs: needs)
-        } catch {
-            throw error.reportedExitCode()
-        }
+        let configuration = try await configurationOptions.loadForTool(needs: needs)
         signal(SIGPIPE, SIG_IGN)
-        LoggingBootstrap.bootstrap(
-            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
-            output: .standardError)
         let logger = Logger(label: "metadata-sink.redrive")
         for warning in configuration.warnings { logger.warning("\(warning)") }
         let dlqTopic = self.dlqTopic ?? configuration.kafka.dlqTopic
@@ -176,7 +163,7 @@ struct RedriveCommand: AsyncParsableCommand {
                     let health = SinkHealth()
                     let clients = try PipelineClients(configuration: configuration)
                     var pipelineConfiguration = configuration.pipeline
-                    pipelineConfiguration.maxRecordsPerSecond = rate
+                    pipelineConfiguration.maxRecordsPerSecond = output.rate
                     let pipeline = SinkPipeline(
                         consumer: consumer, client: clients.client,
                         deadLetters: clients.deadLetterWriter(topic: dlqTopic, configuration: configuration, health: health, metrics: metrics),
@@ -208,7 +195,7 @@ struct RedriveCommand: AsyncParsableCommand {
                 positions: result.positions, totals: totals, seconds: result.seconds, notes: resolution.notes)
             summary.republished = republished
             print(summary.text)
-            if json { print(summary.json) }
+            if output.json { print(summary.json) }
             if !summary.complete { throw ExitCode(1) }
         } catch let error as KafkaError {
             throw commandFailure("\(error)")

@@ -47,11 +47,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Decode and validate only; report what would be sent and what would be dead-lettered.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Send at most this many records per second to the API.", valueName: "records"))
-    var rate: Int?
-
-    @Flag(help: "End with one JSON object on the last line of standard output.")
-    var json = false
+    @OptionGroup var output: RangeOutputOptions
 
     func validate() throws {
         guard SinkConfiguration.isValidTopicName(topic) else {
@@ -61,7 +57,6 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--partition must be 0 or more, got \(partition)")
         }
         _ = try range()
-        if let rate, rate < 1 { throw ValidationError("--rate must be at least 1 record per second, got \(rate)") }
     }
 
     /// The range asked for; usage errors for contradictions and bad values.
@@ -83,16 +78,8 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration: SinkConfiguration
-        do {
-            configuration = try await configurationOptions.load(needs: dryRun ? [] : [.deadLetterTopic, .api])
-        } catch {
-            throw error.reportedExitCode()
-        }
+        let configuration = try await configurationOptions.loadForTool(needs: dryRun ? [] : [.deadLetterTopic, .api])
         signal(SIGPIPE, SIG_IGN)
-        LoggingBootstrap.bootstrap(
-            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
-            output: .standardError)
         let logger = Logger(label: "metadata-sink.replay")
         for warning in configuration.warnings { logger.warning("\(warning)") }
         if topic == configuration.kafka.dlqTopic {
@@ -124,7 +111,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 try consumer.assign(ranges.starts)
                 let clients = try PipelineClients(configuration: configuration)
                 var pipelineConfiguration = configuration.pipeline
-                pipelineConfiguration.maxRecordsPerSecond = rate
+                pipelineConfiguration.maxRecordsPerSecond = output.rate
                 let pipeline = SinkPipeline(
                     consumer: consumer, client: clients.client,
                     deadLetters: clients.deadLetterWriter(topic: configuration.kafka.dlqTopic, configuration: configuration, health: health, metrics: metrics),
@@ -138,7 +125,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 command: "replay", topic: topic, target: "api", dryRun: dryRun, ranges: ranges, positions: result.positions,
                 totals: metrics.snapshot, seconds: result.seconds, notes: resolution.notes)
             print(summary.text)
-            if json { print(summary.json) }
+            if output.json { print(summary.json) }
             if !summary.complete { throw ExitCode(1) }
         } catch let error as KafkaError {
             throw commandFailure("\(error)")

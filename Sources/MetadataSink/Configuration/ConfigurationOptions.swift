@@ -31,4 +31,20 @@ struct ConfigurationOptions: ParsableArguments {
         try await SinkConfiguration.load(
             environment: environment, configFile: configFile, secretsDirectory: secretsDirectory, needs: needs)
     }
+
+    /// What the operator commands (`replay`, `redrive`, `offsets`) do first: load the
+    /// configuration (exit 78 on a problem), then send logs to standard error, whose standard
+    /// output is theirs for summaries, with the configuration's secrets redacted.
+    func loadForTool(needs: SinkConfiguration.Needs) async throws -> SinkConfiguration {
+        let configuration: SinkConfiguration
+        do {
+            configuration = try await load(needs: needs)
+        } catch {
+            throw error.reportedExitCode()
+        }
+        LoggingBootstrap.bootstrap(
+            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
+            output: .standardError)
+        return configuration
+    }
 }
