@@ -92,9 +92,15 @@ let package = Package(
         ),
 
         // MARK: Tests mirror the modules
+        // Helpers shared by the test targets; never part of the product.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Kafka", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "HTTPClientTests",
@@ -119,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Kafka", "IngestionAPI", "HTTPClient",
+                "Pipeline", "Kafka", "IngestionAPI", "HTTPClient", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -127,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "MetadataSinkTests",
             dependencies: [
-                "MetadataSink", "Pipeline", "Kafka", "IngestionAPI",
+                "MetadataSink", "Pipeline", "Kafka", "IngestionAPI", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

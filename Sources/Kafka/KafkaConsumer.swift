@@ -18,6 +18,7 @@ public final class KafkaConsumer: Sendable {
         let context = RDKafkaContext(logger: logger)
         context.onRebalance = { rk, err, list in poller.rebalance(rk, err, list) }
         context.onError = { error in poller.report(error) }
+        context.onOffsetCommit = { err, offsets in poller.commitCompleted(err, offsets) }
         let client = try RDKafkaClient(kind: .consumer, properties: configuration.effectiveProperties, context: context)
         // Route everything (rebalances, errors) through the consumer queue that the poll thread serves.
         rd_kafka_poll_set_consumer(client.handle)
@@ -45,7 +46,9 @@ public final class KafkaConsumer: Sendable {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "assign") }
     }
 
-    /// Commits `offsets` (each the next offset to read). Asynchronous commits report failures in the log.
+    /// Commits `offsets` (each the next offset to read). A synchronous commit throws when the
+    /// broker refuses it; an asynchronous one reports the broker's answer later in `events`
+    /// (`.committed`, `.commitFailed`), since a refused commit must be made again.
     public func commit(_ offsets: [TopicPartition: Int64], synchronously: Bool) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
         let err = RDKafkaTopicPartitionList.withList(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { list in
@@ -113,20 +116,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// For each partition, the earliest offset whose timestamp is at or after the given one
-    /// (milliseconds); the end offset when there is none.
+    /// (milliseconds), as the broker answers it: `-1` when it finds none, and always `-1` from
+    /// librdkafka's 2.0.2 mock cluster. `KafkaPartitionReader.offset(forTime:in:)` handles both.
     public func offsetsForTimes(_ timestamps: [TopicPartition: Int64], timeout: Duration = .seconds(10)) throws(KafkaError) -> [TopicPartition: Int64] {
-        try RDKafkaTopicPartitionList.withList(timestamps.map { ($0.key, $0.value) }) { list throws(KafkaError) in
-            let err = rd_kafka_offsets_for_times(client.handle, list, timeout.milliseconds)
-            guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "offsetsForTimes") }
-            var result: [TopicPartition: Int64] = [:]
-            for entry in RDKafkaTopicPartitionList.read(list) {
-                guard entry.error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw KafkaError(entry.error, context: "offsetsForTimes \(entry.topicPartition)")
-                }
-                result[entry.topicPartition] = entry.offset
-            }
-            return result
-        }
+        try client.offsetsForTimes(timestamps, timeout: timeout)
     }
 
     // Dropping the consumer without `shutdown()` still stops its poll thread, which owns the handle.

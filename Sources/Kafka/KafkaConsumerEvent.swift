@@ -11,6 +11,11 @@ public enum KafkaConsumerEvent: Sendable {
     /// timeout) before giving them up, so the application can finish and commit their work first.
     /// `lost` means the group already moved on (session timeout): committing is then pointless.
     case revoked([TopicPartition], lost: Bool, revocation: KafkaRevocation)
+    /// The broker stored these offsets, committed asynchronously.
+    case committed([TopicPartition: Int64])
+    /// The broker refused these offsets, committed asynchronously (a stale generation during a
+    /// rebalance, a coordinator move…): until committed again they are not stored.
+    case commitFailed([TopicPartition: Int64], KafkaError)
     /// The consumer reached the end of a partition (only with `enable.partition.eof=true`).
     case partitionEOF(TopicPartition, offset: Int64)
     /// A non-fatal error reported by librdkafka (broker down, transport…).

@@ -52,6 +52,8 @@ public enum KafkaErrorCode: Int32, Sendable {
     case requestTimedOut = 7
     case notEnoughReplicas = 19
     case notEnoughReplicasAfterAppend = 20
+    case illegalGeneration = 22
+    case rebalanceInProgress = 27
     case topicAuthorizationFailed = 29
     case groupAuthorizationFailed = 30
     case clusterAuthorizationFailed = 31

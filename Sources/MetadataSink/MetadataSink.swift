@@ -8,6 +8,9 @@ struct MetadataSink: AsyncParsableCommand {
         abstract: "Streams customer events from Kafka into the Metadata Ingestion API, with a dead-letter topic.",
         subcommands: [
             RunCommand.self,
+            ReplayCommand.self,
+            RedriveCommand.self,
+            OffsetsCommand.self,
             DemoCommand.self,
             ValidateCommand.self,
             DevBrokerCommand.self,

@@ -26,6 +26,9 @@ public struct PipelineConfiguration: Sendable {
     /// How long a revocation waits for in-flight work of the revoked partitions; keep it below the
     /// consumer's `revocationTimeout`.
     public var revocationDrainTimeout: Duration
+    /// Records sent to the API per second at most (replay's `--rate`); nil for no cap. Batches
+    /// are then no larger than one second's worth, so that the pace stays even.
+    public var maxRecordsPerSecond: Int?
 
     public init(
         batchMaxItems: Int = 1000,
@@ -40,7 +43,8 @@ public struct PipelineConfiguration: Sendable {
         authRetryMaxDelay: Duration = .seconds(60),
         deadLetterRetryMaxDelay: Duration = .seconds(10),
         maxJSONDepth: Int = 512,
-        revocationDrainTimeout: Duration = .seconds(12)
+        revocationDrainTimeout: Duration = .seconds(12),
+        maxRecordsPerSecond: Int? = nil
     ) {
         self.batchMaxItems = batchMaxItems
         self.batchMaxBytes = batchMaxBytes
@@ -55,8 +59,10 @@ public struct PipelineConfiguration: Sendable {
         self.deadLetterRetryMaxDelay = deadLetterRetryMaxDelay
         self.maxJSONDepth = maxJSONDepth
         self.revocationDrainTimeout = revocationDrainTimeout
+        self.maxRecordsPerSecond = maxRecordsPerSecond.map { max(1, $0) }
     }
 
-    /// The batch size actually used: never more than the API's 1000 items, never less than 1.
-    var effectiveBatchMaxItems: Int { min(max(1, batchMaxItems), 1000) }
+    /// The batch size actually used: never more than the API's 1000 items or one second of the
+    /// rate cap, never less than 1.
+    var effectiveBatchMaxItems: Int { max(1, min(batchMaxItems, 1000, maxRecordsPerSecond ?? .max)) }
 }

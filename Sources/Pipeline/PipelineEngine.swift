@@ -11,6 +11,8 @@ import Logging
 final class PipelineEngine {
     let configuration: PipelineConfiguration
     let mode: SinkPipeline.Mode
+    /// Whether offsets are committed: in a consumer group and a redrive, unless it is a dry run.
+    let commits: Bool
     let consumer: KafkaConsumer
     let health: SinkHealth
     let metrics: SinkMetrics
@@ -32,7 +34,7 @@ final class PipelineEngine {
     private var nextID = 0
     private var nextEpoch = 0
     private var batchesInFlight: [Int: InFlight<SinkRecord>] = [:]
-    private var deadLettersInFlight: [Int: InFlight<KafkaMessage>] = [:]
+    private var deadLettersInFlight: [Int: InFlight<DeadLetter>] = [:]
     private(set) var tasks: [PipelineTask] = []
 
     // Memory bound: records read and not final.
@@ -56,6 +58,10 @@ final class PipelineEngine {
     }
 
     private var revocations: [PendingRevocation] = []
+    /// Range partitions whose every record before the end has been handed over (a record at or
+    /// past the end arrived, or the consumer reported the partition's end there), so that gaps
+    /// in offsets (compaction, transaction markers) cannot keep a range from completing.
+    private var rangeDelivered: Set<TopicPartition> = []
     private var drainDeadline: ContinuousClock.Instant?
     private var lastCommit = ContinuousClock.now
     private(set) var finished = false
@@ -63,6 +69,7 @@ final class PipelineEngine {
     init(
         configuration: PipelineConfiguration,
         mode: SinkPipeline.Mode,
+        dryRun: Bool = false,
         consumer: KafkaConsumer,
         health: SinkHealth,
         metrics: SinkMetrics,
@@ -71,6 +78,7 @@ final class PipelineEngine {
     ) {
         self.configuration = configuration
         self.mode = mode
+        self.commits = mode.commitsOffsets && !dryRun
         self.consumer = consumer
         self.health = health
         self.metrics = metrics
@@ -84,7 +92,7 @@ final class PipelineEngine {
         switch mode {
         case .consumerGroup:
             lifecycle.subscribed()
-        case .range(let start, _):
+        case .range(let start, _), .redrive(let start, _, _):
             // A range is assigned up front, without a group rebalance.
             lifecycle.subscribed()
             lifecycle.assigned()
@@ -105,7 +113,9 @@ final class PipelineEngine {
         case .consumer(.messages(let messages)): receive(messages)
         case .consumer(.assigned(let partitions)): assigned(partitions)
         case .consumer(.revoked(let partitions, let lost, let revocation)): revoked(partitions, lost: lost, revocation: revocation)
-        case .consumer(.partitionEOF): break
+        case .consumer(.committed(let offsets)): acknowledged(offsets)
+        case .consumer(.commitFailed(let offsets, let error)): commitFailed(offsets, error: error)
+        case .consumer(.partitionEOF(let partition, let offset)): partitionEnded(partition, at: offset)
         case .consumer(.error(let error)):
             logger.warning("kafka consumer reported an error", metadata: ["error": "\(error.name): \(error.message)"])
         case .consumerEnded:
@@ -134,28 +144,53 @@ final class PipelineEngine {
         let now = ContinuousClock.now
         var letters: [DeadLetter] = []
         var skipped = 0
+        var filtered = 0
         var consumed = 0
-        for message in messages {
-            let partition = message.topicPartition
-            if case .range(_, let end) = mode, message.offset >= end[partition] ?? 0 {
+        for read in messages {
+            let partition = read.topicPartition
+            if let end = mode.rangeBounds?.end, read.offset >= end[partition] ?? 0 {
+                rangeDelivered.insert(partition)
                 setPause(.rangeEnd, true, for: [partition])
                 continue
             }
-            guard trackers[partition]?.track(message.offset) == .tracked else { continue }
+            guard trackers[partition]?.track(read.offset) == .tracked else { continue }
             consumed += 1
+            let position = ReadPosition(read)
+            // What is processed: the record read, or for a redrive the original a dead letter carries.
+            var message = read
+            var priorRedrives = 0
+            if case .redrive(_, _, let selection) = mode {
+                let deadLetter = DeadLetterRecord(read)
+                guard selection.matches(deadLetter) else {
+                    // Not selected: final at once, so the redrive's group moves past it.
+                    filtered += 1
+                    trackers[partition]?.finish(read.offset, wasInFlight: false)
+                    continue
+                }
+                message = deadLetter.original
+                priorRedrives = deadLetter.redriveCount
+            }
+            func deadLetter(_ error: String, _ stage: DeadLetterStage, eventId: String? = nil) -> DeadLetter {
+                var letter = DeadLetter(message: message, error: error, stage: stage, eventId: eventId)
+                letter.position = position
+                if case .redrive = mode { letter.redriveCount = priorRedrives + 1 }
+                return letter
+            }
             switch decoder.decode(message) {
             case .tombstone:
                 skipped += 1
-                trackers[partition]?.finish(message.offset, wasInFlight: false)
+                trackers[partition]?.finish(read.offset, wasInFlight: false)
                 continue
             case .failed(let error):
-                letters.append(DeadLetter(message: message, error: error, stage: .decode))
+                letters.append(deadLetter(error, .decode))
             case .object(let item):
                 switch validator.validate(item, message: message) {
-                case .valid(let record):
+                case .valid(var record):
+                    record.position = position
+                    record.priorRedrives = priorRedrives
                     batcher.append(record, now: now)
                 case .invalid(let error, let eventId):
-                    letters.append(DeadLetter(message: message, error: error, stage: .validate, eventId: eventId))
+                    letters.append(deadLetter(error, .validate, eventId: eventId))
                 }
             }
             bufferedRecords += 1
@@ -163,8 +198,9 @@ final class PipelineEngine {
         }
         metrics.consumed(consumed)
         if skipped > 0 { metrics.skipped(skipped) }
+        if filtered > 0 { metrics.filtered(filtered) }
         if !letters.isEmpty {
-            for letter in letters { trackers[letter.message.topicPartition]?.began() }
+            for letter in letters { trackers[letter.position.topicPartition]?.began() }
             startDeadLetters(letters)
         }
     }
@@ -192,10 +228,10 @@ final class PipelineEngine {
     }
 
     /// Marks a record final, unless its partition has since been released (and maybe reassigned).
-    private func finish(_ message: KafkaMessage, epochs: [TopicPartition: Int]) {
-        let partition = message.topicPartition
+    private func finish(_ position: ReadPosition, epochs: [TopicPartition: Int]) {
+        let partition = position.topicPartition
         guard let epoch = epochs[partition], trackers[partition]?.epoch == epoch else { return }
-        trackers[partition]?.finish(message.offset)
+        trackers[partition]?.finish(position.offset)
     }
 
     /// When the loop should wake up next for a lingering batch.
@@ -217,10 +253,13 @@ final class PipelineEngine {
                 ingested += 1
                 bufferedRecords -= 1
                 bufferedBytes -= record.message.value?.count ?? 0
-                finish(record.message, epochs: inFlight.epochs)
+                finish(record.position, epochs: inFlight.epochs)
             case .deadLetter(let error, let status):
                 // Still in flight: final only once the broker has the dead letter.
-                letters.append(DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId))
+                var letter = DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId)
+                letter.position = record.position
+                if case .redrive = mode { letter.redriveCount = record.priorRedrives + 1 }
+                letters.append(letter)
             }
         }
         metrics.ingested(ingested)
@@ -229,24 +268,23 @@ final class PipelineEngine {
 
     private func startDeadLetters(_ letters: [DeadLetter], epochs known: [TopicPartition: Int]? = nil) {
         let id = newID()
-        let messages = letters.map(\.message)
-        deadLettersInFlight[id] = InFlight(items: messages, epochs: known ?? epochs(of: messages.map(\.topicPartition)))
+        deadLettersInFlight[id] = InFlight(items: letters, epochs: known ?? epochs(of: letters.map(\.position.topicPartition)))
         tasks.append(.deadLetter(batch: id, letters: letters))
     }
 
     private func deadLettered(_ batch: Int) {
         guard let inFlight = deadLettersInFlight.removeValue(forKey: batch) else { return }
-        for message in inFlight.items {
+        for letter in inFlight.items {
             bufferedRecords -= 1
-            bufferedBytes -= message.value?.count ?? 0
-            finish(message, epochs: inFlight.epochs)
+            bufferedBytes -= letter.message.value?.count ?? 0
+            finish(letter.position, epochs: inFlight.epochs)
         }
     }
 
     // MARK: commit
 
     private func commitIfDue(force: Bool = false) {
-        guard case .consumerGroup = mode else { return }
+        guard commits else { return }
         let now = ContinuousClock.now
         guard force || now - lastCommit >= configuration.commitInterval else { return }
         lastCommit = now
@@ -266,7 +304,7 @@ final class PipelineEngine {
 
     /// Commits what is committable for these partitions.
     private func commit(partitions: Set<TopicPartition>, synchronously: Bool) {
-        guard case .consumerGroup = mode else { return }
+        guard commits else { return }
         var offsets: [TopicPartition: Int64] = [:]
         for partition in partitions {
             guard let tracker = trackers[partition], tracker.needsCommit, let offset = tracker.committable else { continue }
@@ -275,15 +313,37 @@ final class PipelineEngine {
         guard !offsets.isEmpty else { return }
         do {
             try consumer.commit(offsets, synchronously: synchronously)
-            for (partition, offset) in offsets {
-                trackers[partition]?.markCommitted(offset)
-                metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset)
+            if synchronously {
+                acknowledged(offsets)
+            } else {
+                // The broker's answer arrives later as `.committed` or `.commitFailed`.
+                for (partition, offset) in offsets { trackers[partition]?.markCommitRequested(offset) }
             }
-            progress.record(offsets)
         } catch {
-            logger.warning("commit failed; it is retried as offsets advance",
+            logger.warning("commit failed; it is made again at the next commit",
                            metadata: ["error": "\(error)", "synchronous": "\(synchronously)"])
         }
+    }
+
+    /// Offsets the broker stored. Partitions released since then still count for progress: the
+    /// offsets are the group's.
+    private func acknowledged(_ offsets: [TopicPartition: Int64]) {
+        for (partition, offset) in offsets {
+            trackers[partition]?.markCommitted(offset)
+            metrics.committed(topic: partition.topic, partition: partition.partition, offset: offset)
+        }
+        progress.record(offsets)
+    }
+
+    /// Offsets the broker refused: committed again at the next commit, since a partition that
+    /// stays assigned (a cooperative rebalance keeps it) and receives nothing new would
+    /// otherwise never have them stored.
+    private func commitFailed(_ offsets: [TopicPartition: Int64], error: KafkaError) {
+        logger.warning("asynchronous commit refused; it is made again", metadata: [
+            "error": "\(error.name): \(error.message)",
+            "partitions": "\(offsets.keys.map(\.description).sorted())",
+        ])
+        for (partition, offset) in offsets { trackers[partition]?.commitFailed(offset) }
     }
 
     // MARK: rebalance
@@ -423,22 +483,42 @@ final class PipelineEngine {
         finished = true
     }
 
+    private func partitionEnded(_ partition: TopicPartition, at offset: Int64) {
+        // Every record before `offset` has been handed over already: the consumer reports a
+        // partition's end after its records.
+        guard let end = mode.rangeBounds?.end[partition], offset >= end else { return }
+        rangeDelivered.insert(partition)
+    }
+
     private func checkRangeComplete() {
-        guard case .range(let start, let end) = mode, !finished else { return }
+        guard let bounds = mode.rangeBounds, !finished else { return }
+        let (start, end) = bounds
         let done = end.allSatisfy { partition, endOffset in
-            let position = trackers[partition]?.committable ?? start[partition] ?? endOffset
-            return position >= endOffset
+            let tracker = trackers[partition]
+            let position = tracker?.committable ?? start[partition] ?? endOffset
+            if position >= endOffset { return true }
+            return rangeDelivered.contains(partition) && (tracker?.pendingCount ?? 0) == 0
         }
         if done && batchesInFlight.isEmpty && deadLettersInFlight.isEmpty {
+            // A redrive's group records how far it got, for the next run to continue there.
+            commitIfDue(force: true)
             lifecycle.shutdownRequested()
             lifecycle.drained()
             finished = true
         }
     }
 
-    /// The offsets up to which every record in the range is final (replay progress).
+    /// The offsets up to which every record in the range is final (replay progress). A range
+    /// partition whose every record is final counts as at its end, even when offsets before the
+    /// end were gaps.
     var positions: [TopicPartition: Int64] {
-        trackers.compactMapValues(\.committable)
+        var result = trackers.compactMapValues(\.committable)
+        if let end = mode.rangeBounds?.end {
+            for partition in rangeDelivered where (trackers[partition]?.pendingCount ?? 0) == 0 {
+                if let endOffset = end[partition] { result[partition] = endOffset }
+            }
+        }
+        return result
     }
 
     private func newID() -> Int {

@@ -17,6 +17,27 @@ public final class SinkPipeline: Service {
         /// A fixed range (replay): commits nothing, ends when every record in `[start, end)` of
         /// every partition has an outcome.
         case range(start: [TopicPartition: Int64], end: [TopicPartition: Int64])
+        /// A fixed range of the dead-letter topic (redrive): each selected dead letter goes
+        /// through the pipeline as the original record it carries, and one that fails again is
+        /// dead-lettered again with `dlq.redrive.count` raised; the others are skipped. Commits
+        /// to the consumer's own group as records become final, so that the next redrive
+        /// continues after them; ends like a range.
+        case redrive(start: [TopicPartition: Int64], end: [TopicPartition: Int64], selection: RedriveSelection)
+
+        /// `[start, end)` for the modes that end.
+        var rangeBounds: (start: [TopicPartition: Int64], end: [TopicPartition: Int64])? {
+            switch self {
+            case .consumerGroup: nil
+            case .range(let start, let end), .redrive(let start, let end, _): (start, end)
+            }
+        }
+
+        var commitsOffsets: Bool {
+            switch self {
+            case .consumerGroup, .redrive: true
+            case .range: false
+            }
+        }
     }
 
     public let progress = CommitProgress()
@@ -25,6 +46,8 @@ public final class SinkPipeline: Service {
     private let deadLetters: DeadLetterWriter
     private let configuration: PipelineConfiguration
     private let mode: Mode
+    private let dryRun: Bool
+    private let rateLimiter: RateLimiter?
     private let shutdownGrace: Duration
     private let health: SinkHealth
     private let metrics: SinkMetrics
@@ -39,6 +62,7 @@ public final class SinkPipeline: Service {
         deadLetters: DeadLetterWriter,
         configuration: PipelineConfiguration = .init(),
         mode: Mode = .consumerGroup,
+        dryRun: Bool = false,
         shutdownGrace: Duration = .seconds(20),
         health: SinkHealth = SinkHealth(),
         metrics: SinkMetrics = SinkMetrics(),
@@ -49,6 +73,8 @@ public final class SinkPipeline: Service {
         self.deadLetters = deadLetters
         self.configuration = configuration
         self.mode = mode
+        self.dryRun = dryRun
+        self.rateLimiter = configuration.maxRecordsPerSecond.map { RateLimiter(recordsPerSecond: $0) }
         self.shutdownGrace = shutdownGrace
         self.health = health
         self.metrics = metrics
@@ -61,12 +87,17 @@ public final class SinkPipeline: Service {
         input.yield(.shutdown(grace: grace ?? shutdownGrace))
     }
 
+    /// Whether this is a dry run: records are decoded and validated, and what would be sent or
+    /// dead-lettered is counted (as `ingested` and `deadLettered…` in `metrics`), but nothing is
+    /// sent, dead-lettered or committed.
+    public var isDryRun: Bool { dryRun }
+
     /// For a range: how far every partition is final (the replay's progress).
     public var positions: [TopicPartition: Int64] { positionsBox.withLock { $0 } }
 
     public func run() async throws {
         let engine = PipelineEngine(
-            configuration: configuration, mode: mode, consumer: consumer, health: health,
+            configuration: configuration, mode: mode, dryRun: dryRun, consumer: consumer, health: health,
             metrics: metrics, progress: progress, logger: logger)
         let input = self.input
         defer {
@@ -90,7 +121,7 @@ public final class SinkPipeline: Service {
                     if Task.isCancelled { break }
                     engine.handle(event)
                     for task in engine.takeTasks() { start(task, in: &group) }
-                    if case .range = mode { positionsBox.withLock { $0 = engine.positions } }
+                    if mode.rangeBounds != nil { positionsBox.withLock { $0 = engine.positions } }
                     if engine.finished { break }
                 }
                 group.cancelAll()
@@ -106,9 +137,15 @@ public final class SinkPipeline: Service {
     private func start(_ task: PipelineTask, in group: inout DiscardingTaskGroup) {
         let input = self.input
         switch task {
+        case .send(let batch, let records) where dryRun:
+            input.yield(.batchDone(batch: batch, outcomes: Array(repeating: .accepted, count: records.count)))
+        case .deadLetter(let batch, let letters) where dryRun:
+            for letter in letters { metrics.deadLettered(stage: letter.stage) }
+            input.yield(.deadLettered(batch: batch))
         case .send(let batch, let records):
-            group.addTask { [dispatcher] in
+            group.addTask { [dispatcher, rateLimiter] in
                 do {
+                    try await rateLimiter?.acquire(records.count)
                     let outcomes = try await dispatcher.deliver(records) { input.yield(.batchRetrying(batch: batch)) }
                     input.yield(.batchDone(batch: batch, outcomes: outcomes))
                 } catch {

@@ -1,3 +1,4 @@
+import TestSupport
 import Kafka
 import Testing
 
@@ -42,6 +43,53 @@ struct KafkaRoundTripTests {
         let marks = try consumer.watermarks(p0)
         #expect(marks.high == 10)
         #expect(try consumer.partitionCount(topic: topic) == 4)
+
+        await consumer.shutdown()
+        await producer.shutdown()
+    }
+
+    @Test("an asynchronous commit reports the broker's answer in events: refused, then stored")
+    func asynchronousCommitOutcome() async throws {
+        let fixture = try MockTopic("async-commit", partitions: 1)
+        let producer = try fixture.producer()
+        _ = await producer.sendAll(records(topic: fixture.name, count: 10, partition: 0))
+        let consumer = try KafkaConsumer(
+            configuration: .init(properties: groupProperties(fixture.cluster, group: uniqueName("group"))),
+            logger: testLogger("consumer"))
+        try consumer.subscribe(topics: [fixture.name])
+        var iterator = consumer.events.makeAsyncIterator()
+        var collector = EventCollector()
+        await collector.collect(from: &iterator, until: { $0.messages.count >= 10 })
+        let p0 = TopicPartition(topic: fixture.name, partition: 0)
+
+        /// The next commit outcome, skipping other events.
+        func nextCommitOutcome() async -> KafkaConsumerEvent? {
+            while let event = await iterator.next() {
+                switch event {
+                case .committed, .commitFailed: return event
+                default: continue
+                }
+            }
+            return nil
+        }
+
+        fixture.cluster.pushRequestErrors(.offsetCommit, [.rebalanceInProgress])
+        try consumer.commit([p0: 5], synchronously: false)
+        guard case .commitFailed(let refused, let error) = await nextCommitOutcome() else {
+            Issue.record("expected the refusal of the first commit")
+            return
+        }
+        #expect(refused == [p0: 5])
+        #expect(error.name == "REBALANCE_IN_PROGRESS")
+        #expect(try consumer.committed([p0])[p0] == .some(nil))
+
+        try consumer.commit([p0: 7], synchronously: false)
+        guard case .committed(let stored) = await nextCommitOutcome() else {
+            Issue.record("expected the second commit to be stored")
+            return
+        }
+        #expect(stored == [p0: 7])
+        #expect(try consumer.committed([p0])[p0] == .some(7))
 
         await consumer.shutdown()
         await producer.shutdown()

@@ -1,5 +1,6 @@
 import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// A logger that stays quiet unless a test is being debugged.
@@ -7,10 +8,6 @@ func testLogger(_ label: String) -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = .error
     return logger
-}
-
-func uniqueName(_ prefix: String) -> String {
-    "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
 }
 
 /// Reads events until `condition` holds for what was gathered, or the stream ends.
@@ -31,7 +28,7 @@ struct EventCollector {
             case .revoked(let partitions, _, let revocation):
                 revoked += partitions
                 onRevoke(revocation)
-            case .partitionEOF, .error: break
+            case .partitionEOF, .error, .committed, .commitFailed: break
             }
         }
     }

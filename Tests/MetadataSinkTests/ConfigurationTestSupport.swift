@@ -49,3 +49,24 @@ enum TestEnvironment {
         return environment
     }
 }
+
+/// A config file and a secrets directory that disagree with each other and with the defaults,
+/// for the precedence tests (in-process and through the binary).
+struct PrecedenceFixture {
+    let directory: TemporaryDirectory
+    let file: String
+    var secrets: String { directory.path + "/secrets" }
+
+    init(secretFiles: [String: String] = [:]) throws {
+        directory = try TemporaryDirectory()
+        file = try directory.write("sink.yaml", """
+            KAFKA_GROUP_ID: from-file
+            BATCH_MAX_ITEMS: 500
+            BATCH_MAX_BYTES: 500000
+            MAX_IN_FLIGHT: 5
+            """)
+        try directory.write("secrets/BATCH_MAX_ITEMS", "400\n")
+        try directory.write("secrets/MAX_IN_FLIGHT", "6\n")
+        for (name, value) in secretFiles { try directory.write("secrets/" + name, value + "\n") }
+    }
+}

@@ -124,16 +124,8 @@ struct ConfigurationTests {
 
     @Test("precedence: environment over secrets directory over config file over defaults")
     func precedence() async throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("sink.yaml", """
-            KAFKA_GROUP_ID: from-file
-            BATCH_MAX_ITEMS: 500
-            BATCH_MAX_BYTES: 500000
-            MAX_IN_FLIGHT: 5
-            """)
-        try directory.write("secrets/BATCH_MAX_ITEMS", "400\n")
-        try directory.write("secrets/MAX_IN_FLIGHT", "6\n")
-        let secrets = directory.path + "/secrets"
+        let fixture = try PrecedenceFixture()
+        let (file, secrets) = (fixture.file, fixture.secrets)
         let environment = TestEnvironment.minimal(["MAX_IN_FLIGHT": "7"])
 
         let fileOnly = try await SinkConfiguration.load(environment: TestEnvironment.minimal, configFile: file)

@@ -57,18 +57,9 @@ struct RunConfigurationProcessTests {
 
     @Test("--print-config: environment over secrets directory over config file, secrets redacted")
     func printConfigPrecedence() async throws {
-        let directory = try TemporaryDirectory()
-        let file = try directory.write("sink.yaml", """
-            KAFKA_GROUP_ID: from-file
-            BATCH_MAX_ITEMS: 500
-            BATCH_MAX_BYTES: 500000
-            MAX_IN_FLIGHT: 5
-            """)
-        try directory.write("secrets/BATCH_MAX_ITEMS", "400\n")
-        try directory.write("secrets/MAX_IN_FLIGHT", "6\n")
-        try directory.write("secrets/KAFKA_PROPERTY_SASL_PASSWORD", Self.saslPassword + "\n")
+        let fixture = try PrecedenceFixture(secretFiles: ["KAFKA_PROPERTY_SASL_PASSWORD": Self.saslPassword])
         let output = try await BinaryProcess.run(
-            ["run", "--print-config", "--config", file, "--secrets-dir", directory.path + "/secrets"],
+            ["run", "--print-config", "--config", fixture.file, "--secrets-dir", fixture.secrets],
             environment: Self.environment(["MAX_IN_FLIGHT": "7"]), inheritEnvironment: false)
         #expect(output.status == 0, "\(output.stderr)")
         let lines = Set(output.stdout.split(separator: "\n").map(String.init))

@@ -6,12 +6,19 @@ import Testing
 /// Kubernetes rollout, a scale-up and a node loss do.
 @Suite("run: rebalances between built binaries", .serialized)
 struct RunRebalanceProcessTests {
-    @Test("members join, drain and die while records flow; every record reaches the API or the DLQ, and no commit passes an unfinished record")
-    func joinTerminateKill() async throws {
+    /// librdkafka's default (eager: every rebalance takes every partition away) and the
+    /// cooperative one (a member keeps the partitions it is not asked to give up, so nothing
+    /// resets their offset tracking across a rebalance).
+    static let strategies = ["range,roundrobin", "cooperative-sticky"]
+
+    @Test("members join, drain and die while records flow; every record reaches the API or the DLQ, and no commit passes an unfinished record",
+          arguments: strategies)
+    func joinTerminateKill(strategy: String) async throws {
         let stack = try await LocalStack(partitions: 6)
         let group = "rebalance-\(UUID())"
-        let sinkA = try await stack.startSink("sink-a", group: group)
-        let sinkB = try await stack.startSink("sink-b", group: group)
+        let environment = ["KAFKA_PROPERTY_PARTITION_ASSIGNMENT_STRATEGY": strategy]
+        let sinkA = try await stack.startSink("sink-a", group: group, environment: environment)
+        let sinkB = try await stack.startSink("sink-b", group: group, environment: environment)
 
         // A steady flow: 30 rounds of 200 records, one round every 200 ms (the pacing of the
         // load, not a wait for anything).
@@ -33,7 +40,7 @@ struct RunRebalanceProcessTests {
         }
         try await checkInvariant()
 
-        let sinkC = try await stack.startSink("sink-c", group: group)
+        let sinkC = try await stack.startSink("sink-c", group: group, environment: environment)
         try await stack.eventually("the third member ready") { sinkC.isReady }
         try await checkInvariant()
 
@@ -62,7 +69,7 @@ struct RunRebalanceProcessTests {
         // report it. The mock coordinator refuses commits once a rebalance has begun (Kafka
         // accepts them from the current generation), so revocation-time commits fail here and
         // duplicates are far more than a real cluster would show.
-        print("rebalance: \(accounting)")
+        print("rebalance (\(strategy)): \(accounting)")
         await sinkC.child.stop()
         await stack.close()
     }

@@ -176,6 +176,50 @@ struct PartitionOffsetTrackerTests {
         #expect(tracker.needsCommit)
     }
 
+    // MARK: asynchronous commits refused by the broker
+
+    @Test func refusedCommitIsNeededAgainFromTheLastAcknowledgedOffset() throws {
+        var tracker = try tracker(tracking: [0, 1, 2, 3])
+        tracker.finish(0, wasInFlight: false)
+        tracker.finish(1, wasInFlight: false)
+        tracker.markCommitted(2)
+        tracker.finish(2, wasInFlight: false)
+        tracker.finish(3, wasInFlight: false)
+        tracker.markCommitRequested(4)
+        #expect(!tracker.needsCommit)
+
+        // No record arrives after it: only the refusal can bring the commit back.
+        tracker.commitFailed(4)
+        #expect(tracker.committed == 2)
+        #expect(tracker.acknowledged == 2)
+        #expect(tracker.needsCommit)
+        #expect(tracker.committable == 4)
+    }
+
+    @Test func refusalOfAnOlderCommitLeavesALaterOneInFlight() throws {
+        var tracker = try tracker(tracking: [0, 1, 2, 3])
+        for offset: Int64 in [0, 1] { tracker.finish(offset, wasInFlight: false) }
+        tracker.markCommitRequested(2)
+        for offset: Int64 in [2, 3] { tracker.finish(offset, wasInFlight: false) }
+        tracker.markCommitRequested(4)
+        // The commit of 4 covers what 2 would have stored; its own answer decides.
+        tracker.commitFailed(2)
+        #expect(tracker.committed == 4)
+        #expect(!tracker.needsCommit)
+        tracker.markCommitted(4)
+        #expect(tracker.acknowledged == 4)
+    }
+
+    @Test func refusalWithNothingAcknowledgedFallsBackToTheFirstOffset() throws {
+        var tracker = try tracker(tracking: [10, 11])
+        tracker.finish(10, wasInFlight: false)
+        tracker.finish(11, wasInFlight: false)
+        tracker.markCommitRequested(12)
+        tracker.commitFailed(12)
+        #expect(tracker.committed == nil)
+        #expect(tracker.needsCommit)
+    }
+
     // MARK: in-flight accounting
 
     @Test func isDrainedCountsBeganAgainstFinishedInFlight() throws {

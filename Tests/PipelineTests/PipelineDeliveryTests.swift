@@ -1,3 +1,4 @@
+import TestSupport
 import IngestionAPI
 import Kafka
 @testable import Pipeline

@@ -3,17 +3,8 @@ import IngestionAPI
 import Kafka
 import Logging
 @testable import Pipeline
+import TestSupport
 import Testing
-
-func quietLogger(_ label: String) -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel = .critical
-    return logger
-}
-
-func uniqueName(_ prefix: String) -> String {
-    "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
-}
 
 extension PipelineConfiguration {
     /// Short timings so that tests finish quickly; the logic is the production one.
@@ -130,56 +121,31 @@ final class PipelineHarness: Sendable {
         return RunningPipeline(pipeline: pipeline, task: task, health: health, metrics: metrics)
     }
 
+    var probe: KafkaProbe { KafkaProbe(bootstrapServers: cluster.bootstrapServers) }
+    var topicPartitions: [TopicPartition] { (0..<partitions).map { TopicPartition(topic: topic, partition: $0) } }
+
     func endOffsets() throws -> [TopicPartition: Int64] {
-        let reader = try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": uniqueName("probe")]),
-            logger: quietLogger("probe"))
-        var result: [TopicPartition: Int64] = [:]
-        for partition in 0..<partitions {
-            let tp = TopicPartition(topic: topic, partition: partition)
-            result[tp] = try reader.watermarks(tp).high
-        }
-        return result
+        try probe.endOffsets(topicPartitions)
     }
 
     /// The group's committed offsets as the broker has them.
     func committed() throws -> [TopicPartition: Int64?] {
-        let reader = try KafkaConsumer(configuration: .init(properties: consumerProperties()), logger: quietLogger("probe"))
-        return try reader.committed((0..<partitions).map { TopicPartition(topic: topic, partition: $0) })
+        try probe.committed(group: group, topicPartitions)
     }
 
     func deadLetterCount() throws -> Int64 {
-        let reader = try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": uniqueName("probe")]),
-            logger: quietLogger("probe"))
-        return try reader.watermarks(TopicPartition(topic: dlqTopic, partition: 0)).high
+        let dlq = TopicPartition(topic: dlqTopic, partition: 0)
+        return try probe.endOffsets([dlq])[dlq] ?? 0
     }
 
     /// Reads the dead-letter topic from the beginning until `count` records have arrived.
     func deadLetters(count: Int) async throws -> [KafkaMessage] {
-        guard count > 0 else { return [] }
-        let reader = try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": uniqueName("dlq-reader")]),
-            logger: quietLogger("dlq-reader"))
-        try reader.assign([TopicPartition(topic: dlqTopic, partition: 0): 0])
-        var messages: [KafkaMessage] = []
-        for await event in reader.events {
-            if case .messages(let batch) = event { messages += batch }
-            if messages.count >= count { break }
-        }
-        await reader.shutdown()
-        return messages
+        try await probe.read(TopicPartition(topic: dlqTopic, partition: 0), count: count)
     }
 
     func close() async {
         await producer.shutdown()
         await http.shutdown()
         try? await emulator.shutdown()
-    }
-}
-
-extension KafkaMessage {
-    func header(_ key: String) -> String? {
-        headers.last(key)?.stringValue
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import IngestionAPI
 import Kafka
 @testable import Pipeline
@@ -113,6 +114,30 @@ struct PipelineResilienceTests {
         }
         #expect(Set(harness.emulator.acceptedEventIds()) == Set((0..<20).map { "e-\($0)" }))
         try await running.stopGracefully()
+        await harness.close()
+    }
+
+    @Test("a commit the broker refuses is made again, even when no further record arrives")
+    func refusedCommitIsRetried() async throws {
+        let harness = try await PipelineHarness(partitions: 1)
+        let count = 50
+        try await harness.produce((0..<count).map {
+            CustomerMetadata(externalConversationId: "c-\($0)", externalCustomerId: "u-\($0)", eventId: "e-\($0)").serialized()
+        })
+        // The coordinator refuses the first commits, as Kafka does with a stale generation during
+        // a cooperative rebalance, when the member keeps its partitions and nothing else resets
+        // their offsets. The records are all produced already: no later record brings a new
+        // offset to commit.
+        harness.cluster.pushRequestErrors(.offsetCommit, Array(repeating: .rebalanceInProgress, count: 3))
+        let running = try harness.makePipeline()
+        let end = try harness.endOffsets()
+        await running.pipeline.progress.wait(until: end)
+        // Progress counts only what the broker acknowledged.
+        let partition = TopicPartition(topic: harness.topic, partition: 0)
+        #expect(try harness.committed()[partition] == .some(Int64(count)))
+        #expect(harness.emulator.acceptedEventIds().count >= count)
+        try await running.stopGracefully()
+        #expect(try harness.committed()[partition] == .some(Int64(count)))
         await harness.close()
     }
 

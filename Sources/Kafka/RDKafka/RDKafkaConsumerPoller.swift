@@ -147,6 +147,28 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         }
     }
 
+    /// The broker's answer to an asynchronous commit, on the poll thread (librdkafka serves it
+    /// from the consumer queue inside `rd_kafka_consumer_poll`).
+    func commitCompleted(_ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+        // _NO_OFFSET: there was nothing to commit.
+        guard err != RD_KAFKA_RESP_ERR__NO_OFFSET, let list else { return }
+        var committed: [TopicPartition: Int64] = [:]
+        var failed: [rd_kafka_resp_err_t.RawValue: [TopicPartition: Int64]] = [:]
+        for entry in RDKafkaTopicPartitionList.read(list) where entry.offset >= 0 {
+            // A request-level error may leave the partitions' own errors unset.
+            let error = entry.error != RD_KAFKA_RESP_ERR_NO_ERROR ? entry.error : err
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                committed[entry.topicPartition] = entry.offset
+            } else {
+                failed[error.rawValue, default: [:]][entry.topicPartition] = entry.offset
+            }
+        }
+        if !committed.isEmpty { continuation.yield(.committed(committed)) }
+        for (code, offsets) in failed {
+            continuation.yield(.commitFailed(offsets, KafkaError(rd_kafka_resp_err_t(rawValue: code), context: "commit")))
+        }
+    }
+
     func report(_ error: KafkaError) {
         logger.warning("kafka consumer error", metadata: ["error": "\(error)"])
         continuation.yield(.error(error))

@@ -10,6 +10,7 @@ final class RDKafkaContext: @unchecked Sendable {
     var onRebalance: ((OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void)?
     var onDelivery: ((UnsafePointer<rd_kafka_message_t>) -> Void)?
     var onError: ((KafkaError) -> Void)?
+    var onOffsetCommit: ((rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)?
 
     init(logger: Logger) {
         self.logger = logger
@@ -81,11 +82,15 @@ private let rdKafkaDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePoint
     context.onDelivery?(message)
 }
 
+// Called for asynchronous commits only (a synchronous one reports through its return value).
 private let rdKafkaOffsetCommitCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = {
-    rk, err, _, _ in
+    rk, err, offsets, _ in
+    guard let context = RDKafkaContext.from(rk) else { return }
+    if let onOffsetCommit = context.onOffsetCommit {
+        onOffsetCommit(err, offsets)
+        return
+    }
     // _NO_OFFSET means there was nothing new to commit: not worth a log line.
-    guard err != RD_KAFKA_RESP_ERR_NO_ERROR, err != RD_KAFKA_RESP_ERR__NO_OFFSET,
-        let context = RDKafkaContext.from(rk)
-    else { return }
+    guard err != RD_KAFKA_RESP_ERR_NO_ERROR, err != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
     context.logger.warning("offset commit failed", metadata: ["error": "\(KafkaError(err))"])
 }

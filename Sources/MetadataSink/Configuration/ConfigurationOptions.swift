@@ -22,8 +22,29 @@ struct ConfigurationOptions: ParsableArguments {
     )
     var secretsDirectory: String?
 
-    /// Loads the configuration from the process environment and these options.
-    func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws(ConfigurationError) -> SinkConfiguration {
-        try await SinkConfiguration.load(environment: environment, configFile: configFile, secretsDirectory: secretsDirectory)
+    /// Loads the configuration from the process environment and these options; `needs` says
+    /// which required settings the command cannot do without (see `SinkConfiguration.Needs`).
+    func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        needs: SinkConfiguration.Needs = .all
+    ) async throws(ConfigurationError) -> SinkConfiguration {
+        try await SinkConfiguration.load(
+            environment: environment, configFile: configFile, secretsDirectory: secretsDirectory, needs: needs)
+    }
+
+    /// What the operator commands (`replay`, `redrive`, `offsets`) do first: load the
+    /// configuration (exit 78 on a problem), then send logs to standard error, whose standard
+    /// output is theirs for summaries, with the configuration's secrets redacted.
+    func loadForTool(needs: SinkConfiguration.Needs) async throws -> SinkConfiguration {
+        let configuration: SinkConfiguration
+        do {
+            configuration = try await load(needs: needs)
+        } catch {
+            throw error.reportedExitCode()
+        }
+        LoggingBootstrap.bootstrap(
+            level: configuration.logLevel, format: configuration.logFormat, secrets: configuration.secretValues,
+            output: .standardError)
+        return configuration
     }
 }

@@ -40,7 +40,9 @@ extension SinkConfiguration {
     ///   `ConfigReader` can only look keys up, not list them, so the caller finds these names
     ///   (see `ConfigurationSources`); their values are still read through `reader`, so the same
     ///   precedence applies to them as to every other setting.
-    init(reader: ConfigReader, kafkaPropertyKeys: some Sequence<String>) throws(ConfigurationError) {
+    /// - Parameter needs: which of the required settings the command needs (see `Needs`); one it
+    ///   does not need may be unset (its value is then empty), but is still checked when set.
+    init(reader: ConfigReader, kafkaPropertyKeys: some Sequence<String>, needs: Needs = .all) throws(ConfigurationError) {
         var parser = SettingParser(reader: reader)
         var warnings: [String] = []
 
@@ -58,7 +60,8 @@ extension SinkConfiguration {
         }
 
         let topicsExpected = "a comma-separated list of topic names (letters, digits, '.', '_', '-'; at most 249 characters each)"
-        let topics = parser.required(.kafkaTopics, expected: topicsExpected).flatMap { text -> [String]? in
+        let topicsText = needs.contains(.topics) ? parser.required(.kafkaTopics, expected: topicsExpected) : parser.text(.kafkaTopics)
+        let topics = topicsText.flatMap { text -> [String]? in
             let entries = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard entries.allSatisfy(Self.isValidTopicName) else {
                 parser.report(.kafkaTopics, "KAFKA_TOPICS must be \(topicsExpected), got \(parser.quoted(text))")
@@ -70,7 +73,9 @@ extension SinkConfiguration {
 
         let groupID = parser.text(.kafkaGroupID) ?? "metadata-sink"
 
-        let dlqTopic = parser.required(.kafkaDLQTopic, expected: "the name of the dead-letter topic").flatMap { topic -> String? in
+        let dlqTopicText = needs.contains(.deadLetterTopic)
+            ? parser.required(.kafkaDLQTopic, expected: "the name of the dead-letter topic") : parser.text(.kafkaDLQTopic)
+        let dlqTopic = dlqTopicText.flatMap { topic -> String? in
             guard Self.isValidTopicName(topic) else {
                 parser.report(.kafkaDLQTopic, "KAFKA_DLQ_TOPIC must be a topic name (letters, digits, '.', '_', '-'; at most 249 characters), got \(parser.quoted(topic))")
                 return nil
@@ -86,8 +91,10 @@ extension SinkConfiguration {
 
         // MARK: API
         let baseURL = Self.apiBaseURL(parser: &parser, warnings: &warnings)
-        let apiID = Self.credential(.apiID, fileKey: .apiIDFile, what: "the API id (header asapp-api-id)", parser: &parser)
-        let apiSecret = Self.credential(.apiSecret, fileKey: .apiSecretFile, what: "the API secret (header asapp-api-secret)", parser: &parser)
+        let apiID = Self.credential(
+            .apiID, fileKey: .apiIDFile, what: "the API id (header asapp-api-id)", required: needs.contains(.api), parser: &parser)
+        let apiSecret = Self.credential(
+            .apiSecret, fileKey: .apiSecretFile, what: "the API secret (header asapp-api-secret)", required: needs.contains(.api), parser: &parser)
         let caFile = Self.caFile(parser: &parser)
 
         // MARK: Pipeline, server, logs, lifecycle
@@ -101,7 +108,11 @@ extension SinkConfiguration {
         let graceSeconds = parser.integer(.shutdownGraceSeconds, default: 20, range: 1...3600, unit: "seconds")
 
         guard parser.problems.isEmpty,
-              let bootstrapServers, let topics, let dlqTopic, let baseURL, let apiID, let apiSecret,
+              let bootstrapServers, let baseURL,
+              let topics = topics ?? (needs.contains(.topics) ? nil : []),
+              let dlqTopic = dlqTopic ?? (needs.contains(.deadLetterTopic) ? nil : ""),
+              let apiID = apiID ?? (needs.contains(.api) ? nil : ""),
+              let apiSecret = apiSecret ?? (needs.contains(.api) ? nil : ""),
               let batchMaxItems, let batchMaxBytes, let lingerMilliseconds, let maxInFlight,
               let httpPort, let logLevel, let logFormat, let graceSeconds
         else {
@@ -197,6 +208,7 @@ extension SinkConfiguration {
         _ key: SinkConfigurationKey,
         fileKey: SinkConfigurationKey,
         what: String,
+        required: Bool = true,
         parser: inout SettingParser
     ) -> String? {
         let direct = parser.text(key)
@@ -218,7 +230,9 @@ extension SinkConfiguration {
             }
             return nil
         case (nil, nil):
-            parser.report(key, "\(key.name) is required: \(what), or \(fileKey.name) naming a file that holds it")
+            if required {
+                parser.report(key, "\(key.name) is required: \(what), or \(fileKey.name) naming a file that holds it")
+            }
             return nil
         }
     }

@@ -10,7 +10,8 @@ extension SinkConfiguration {
     static func load(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         configFile: String? = nil,
-        secretsDirectory: String? = nil
+        secretsDirectory: String? = nil,
+        needs: Needs = .all
     ) async throws(ConfigurationError) -> SinkConfiguration {
         let sources = await ConfigurationSources.load(
             environment: environment,
@@ -19,7 +20,7 @@ extension SinkConfiguration {
         )
         let parsed: Result<SinkConfiguration, ConfigurationError>
         do {
-            parsed = .success(try SinkConfiguration(reader: sources.reader, kafkaPropertyKeys: sources.kafkaPropertyKeys))
+            parsed = .success(try SinkConfiguration(reader: sources.reader, kafkaPropertyKeys: sources.kafkaPropertyKeys, needs: needs))
         } catch {
             parsed = .failure(error)
         }

@@ -25,8 +25,10 @@ struct PartitionOffsetTracker: Equatable {
     private(set) var nextOffset: Int64?
     /// The first offset seen in this assignment: committing it would record no progress.
     private(set) var firstOffset: Int64?
-    /// The last offset committed (or handed to an asynchronous commit).
+    /// The last offset committed, or handed to an asynchronous commit not refused so far.
     private(set) var committed: Int64?
+    /// The last offset the broker acknowledged.
+    private(set) var acknowledged: Int64?
     /// Records being worked on: in a request or being dead-lettered.
     private(set) var inFlight = 0
 
@@ -79,8 +81,22 @@ struct PartitionOffsetTracker: Equatable {
         return committable > baseline
     }
 
-    mutating func markCommitted(_ offset: Int64) {
+    /// `offset` was handed to a commit: asynchronous, so not acknowledged yet.
+    mutating func markCommitRequested(_ offset: Int64) {
         if committed.map({ offset > $0 }) ?? true { committed = offset }
+    }
+
+    /// The broker stored `offset`.
+    mutating func markCommitted(_ offset: Int64) {
+        markCommitRequested(offset)
+        if acknowledged.map({ offset > $0 }) ?? true { acknowledged = offset }
+    }
+
+    /// The broker refused `offset`. Unless a later commit is already on its way, the committable
+    /// offset must be committed again: nothing else would, once no new record arrives.
+    mutating func commitFailed(_ offset: Int64) {
+        guard committed == offset else { return }
+        committed = acknowledged
     }
 
     /// Records seen and not yet final.

@@ -9,6 +9,11 @@ struct DeadLetter: Sendable {
     let status: Int?
     let eventId: String?
     let failedAt: Date
+    /// Where it was read (differs from the message's coordinates for a redriven dead letter).
+    var position: ReadPosition
+    /// For a record that failed again after a redrive: how many redrives it has been through,
+    /// written as `dlq.redrive.count`.
+    var redriveCount: Int?
 
     init(message: KafkaMessage, error: String, stage: DeadLetterStage, status: Int? = nil, eventId: String? = nil, failedAt: Date = Date()) {
         self.message = message
@@ -17,10 +22,12 @@ struct DeadLetter: Sendable {
         self.status = status
         self.eventId = eventId
         self.failedAt = failedAt
+        self.position = ReadPosition(message)
     }
 
-    /// Header names of the dead-letter contract.
+    /// Header names of the dead-letter contract; all start with `prefix`.
     enum Header {
+        static let prefix = "dlq."
         static let error = "dlq.error"
         static let stage = "dlq.error.stage"
         static let status = "dlq.error.status"
@@ -47,6 +54,7 @@ struct DeadLetter: Sendable {
         }
         if let eventId { headers.append(KafkaHeader(key: Header.eventId, string: eventId)) }
         headers.append(KafkaHeader(key: Header.failedAt, string: failedAt.formatted(.iso8601)))
+        if let redriveCount { headers.append(KafkaHeader(key: Header.redriveCount, string: String(redriveCount))) }
         return KafkaProducerRecord(topic: topic, key: message.key, value: message.value, headers: headers)
     }
 }

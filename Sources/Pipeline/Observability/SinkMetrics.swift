@@ -17,6 +17,8 @@ public final class SinkMetrics: Sendable {
         public var consumed = 0
         public var ingested = 0
         public var skipped = 0
+        /// Dead letters a redrive did not select.
+        public var filtered = 0
         public var deadLetteredDecode = 0
         public var deadLetteredValidate = 0
         public var deadLetteredAPI = 0
@@ -25,6 +27,8 @@ public final class SinkMetrics: Sendable {
         public var dlqProduceFailures = 0
 
         public var deadLettered: Int { deadLetteredDecode + deadLetteredValidate + deadLetteredAPI }
+
+        public init() {}
     }
 
     private let totals = Mutex(Totals())
@@ -55,6 +59,11 @@ public final class SinkMetrics: Sendable {
     func skipped(_ count: Int) {
         totals.withLock { $0.skipped += count }
         skippedCounter.increment(by: count)
+    }
+
+    func filtered(_ count: Int) {
+        totals.withLock { $0.filtered += count }
+        Counter(label: "metadata_sink_records_skipped_total", dimensions: [("reason", "filtered")]).increment(by: count)
     }
 
     func deadLettered(stage: DeadLetterStage) {

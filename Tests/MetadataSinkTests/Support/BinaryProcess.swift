@@ -19,11 +19,12 @@ struct BinaryProcess {
             .deletingLastPathComponent().appendingPathComponent("metadata-sink")
     }
 
-    /// Runs to completion and returns its exit status and output. The environment is the test's
-    /// plus `environment`, or only `environment` when `inheritEnvironment` is false.
-    static func run(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) async throws -> Output {
+    /// A not yet started `metadata-sink <arguments>` with both output streams piped.
+    static func prepare(
+        _ arguments: [String], executable: URL = binaryURL, environment: [String: String], inheritEnvironment: Bool
+    ) -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let process = Process()
-        process.executableURL = binaryURL
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = inheritEnvironment
             ? ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
@@ -32,6 +33,13 @@ struct BinaryProcess {
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
+        return (process, stdout, stderr)
+    }
+
+    /// Runs to completion and returns its exit status and output. The environment is the test's
+    /// plus `environment`, or only `environment` when `inheritEnvironment` is false.
+    static func run(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) async throws -> Output {
+        let (process, stdout, stderr) = prepare(arguments, environment: environment, inheritEnvironment: inheritEnvironment)
         // Read both pipes while the child runs, so a full pipe can never block it.
         async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
         async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value

@@ -63,16 +63,8 @@ final class ChildProcess: @unchecked Sendable {
         environment: [String: String] = [:], inheritEnvironment: Bool = true
     ) throws {
         self.name = name
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = inheritEnvironment
-            ? ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            : environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let (process, out, err) = BinaryProcess.prepare(
+            arguments, executable: executable, environment: environment, inheritEnvironment: inheritEnvironment)
         self.process = process
         let state = self.shared
         process.terminationHandler = { process in

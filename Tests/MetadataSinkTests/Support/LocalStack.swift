@@ -3,6 +3,7 @@ import IngestionAPI
 import Kafka
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// What a user runs locally: a Kafka cluster (the `dev-broker` command as a child process, or a
@@ -44,7 +45,7 @@ final class LocalStack: Sendable {
         self.partitions = partitions
         self.dlqPartitions = dlqPartitions
         if brokerInProcess {
-            let cluster = try KafkaMockCluster(brokers: brokers, logger: Self.quiet("mock"))
+            let cluster = try KafkaMockCluster(brokers: brokers, logger: quietLogger("mock"))
             let replicas = Int32(min(brokers, 3))
             try cluster.createTopic(topic, partitions: partitions, replicationFactor: replicas)
             try cluster.createTopic(dlqTopic, partitions: dlqPartitions, replicationFactor: replicas)
@@ -67,7 +68,7 @@ final class LocalStack: Sendable {
         emulatorPort = port
         producer = try KafkaProducer(
             configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "message.max.bytes": "16777216"]),
-            logger: Self.quiet("seed"))
+            logger: quietLogger("seed"))
     }
 
     /// The stack's own child processes (emulator, and `dev-broker` unless in process), for log checks.
@@ -162,49 +163,25 @@ final class LocalStack: Sendable {
 
     // MARK: what Kafka says
 
-    private func probe() throws -> KafkaConsumer {
-        try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "group.id": "probe-\(UUID())"]),
-            logger: Self.quiet("probe"))
-    }
+    var probe: KafkaProbe { KafkaProbe(bootstrapServers: bootstrapServers) }
 
     var topicPartitions: [TopicPartition] { (0..<partitions).map { TopicPartition(topic: topic, partition: $0) } }
 
     func endOffsets() throws -> [TopicPartition: Int64] {
-        let reader = try probe()
-        return try Dictionary(uniqueKeysWithValues: topicPartitions.map { ($0, try reader.watermarks($0).high) })
+        try probe.endOffsets(topicPartitions)
     }
 
-    /// The group's committed offsets as the broker has them; a consumer with the group's id
-    /// fetches them without joining the group.
     func committed(group: String) throws -> [TopicPartition: Int64?] {
-        let reader = try KafkaConsumer(
-            configuration: .init(properties: ["bootstrap.servers": bootstrapServers, "group.id": group]),
-            logger: Self.quiet("probe"))
-        return try reader.committed(topicPartitions)
+        try probe.committed(group: group, topicPartitions)
     }
 
     /// Every dead letter written so far (that the mock cluster still keeps), from every DLQ partition.
     func deadLetters() async throws -> [KafkaMessage] {
-        let reader = try probe()
-        var start: [TopicPartition: Int64] = [:]
-        var count: Int64 = 0
+        var letters: [KafkaMessage] = []
         for partition in 0..<dlqPartitions {
-            let dlq = TopicPartition(topic: dlqTopic, partition: partition)
-            let (low, high) = try reader.watermarks(dlq)
-            guard high > low else { continue }
-            start[dlq] = low
-            count += high - low
+            letters += try await probe.read(TopicPartition(topic: dlqTopic, partition: partition))
         }
-        guard count > 0 else { return [] }
-        try reader.assign(start)
-        var messages: [KafkaMessage] = []
-        for await event in reader.events {
-            if case .messages(let batch) = event { messages += batch }
-            if messages.count >= count { break }
-        }
-        await reader.shutdown()
-        return messages
+        return letters
     }
 
     // MARK: what the emulator says
@@ -326,12 +303,6 @@ final class LocalStack: Sendable {
         if case .process(let child) = broker { await child.stop() }
         await producer.shutdown()
     }
-
-    static func quiet(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = .critical
-        return logger
-    }
 }
 
 struct StackError: Error, CustomStringConvertible {
@@ -372,11 +343,5 @@ struct SinkProcess: Sendable {
     var logLines: [String] {
         let snapshot = child.snapshot
         return snapshot.stdout + snapshot.stderr
-    }
-}
-
-extension KafkaMessage {
-    func header(_ key: String) -> String? {
-        headers.last(key)?.stringValue
     }
 }
