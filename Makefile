@@ -18,7 +18,7 @@ build:
 
 soak: build
 	SOAK_SECONDS=$$(( $(SOAK_MINUTES) * 60 )) SOAK_RATE=$(SOAK_RATE) \
-		swift test --skip-build --filter 'ChaosTests/soak' 2>&1 | grep -E '^soak:|^\| |passed|failed|recorded an issue'
+		swift test --skip-build --filter 'ChaosTests/soak' 2>&1 | grep --line-buffered -E '^soak:|^\| |passed|failed|recorded an issue'
 
 reliability: build
 	swift test --skip-build --filter ChaosTests 2>&1 | tee .build/reliability.log

@@ -64,10 +64,11 @@ extension ChaosTests {
                 let accepted = (try? stack.acceptedCount()) ?? lastAccepted
                 let now = ContinuousClock.now
                 let interval = Double((now - lastTime).components.seconds) + Double((now - lastTime).components.attoseconds) / 1e18
-                let rss = current.value?.child.residentBytes ?? 0
+                // No reading while a killed sink's successor starts.
+                let rss = current.value?.child.residentBytes.map(MemorySampler.megabytes) ?? "-"
                 soakReport(String(format: "soak: t=%4ds produced %7d  ingested %7d  %6.0f records/s  RSS %@",
                              Int((now - started).components.seconds), produced.all.count, accepted,
-                             Double(accepted - lastAccepted) / max(interval, 0.001), MemorySampler.megabytes(rss)))
+                             Double(accepted - lastAccepted) / max(interval, 0.001), rss))
                 lastAccepted = accepted
                 lastTime = now
             }
