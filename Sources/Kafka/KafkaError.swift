@@ -57,6 +57,8 @@ public enum KafkaErrorCode: Int32, Sendable {
     case topicAuthorizationFailed = 29
     case groupAuthorizationFailed = 30
     case clusterAuthorizationFailed = 31
+    /// The broker already has this idempotent batch; librdkafka reports it delivered, without an offset.
+    case duplicateSequenceNumber = 46
     case kafkaStorageError = 56
 }
 

@@ -29,5 +29,11 @@ public struct KafkaProducerRecord: Sendable {
 public struct KafkaDeliveryReport: Sendable, Equatable {
     public let topic: String
     public let partition: Int32
+    /// Where the broker put the record; negative (-1001) when librdkafka inferred the delivery
+    /// instead: an idempotent retry answered "duplicate sequence number" says the broker saw
+    /// the batch before, not where it is.
     public let offset: Int64
+
+    /// Whether the broker answered with the record's offset.
+    public var hasOffset: Bool { offset >= 0 }
 }

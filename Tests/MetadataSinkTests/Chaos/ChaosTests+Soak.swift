@@ -19,7 +19,7 @@ extension ChaosTests {
         let partitions = Int32(min(128, max(12, rate * seconds * 330 / 2_000_000)))
         let faultEvery = min(Duration.seconds(30), duration / 6)
         let faultLength = min(Duration.seconds(10), faultEvery / 2)
-        print("soak: \(seconds) s at \(rate) records/s over \(partitions) partitions; a fault every \(faultEvery), each lasting \(faultLength)")
+        soakReport("soak: \(seconds) s at \(rate) records/s over \(partitions) partitions; a fault every \(faultEvery), each lasting \(faultLength)")
 
         let stack = try await LocalStack(partitions: partitions, dlqPartitions: 8, brokerInProcess: true)
         let cluster = try #require(stack.cluster)
@@ -64,10 +64,11 @@ extension ChaosTests {
                 let accepted = (try? stack.acceptedCount()) ?? lastAccepted
                 let now = ContinuousClock.now
                 let interval = Double((now - lastTime).components.seconds) + Double((now - lastTime).components.attoseconds) / 1e18
-                let rss = current.value?.child.residentBytes ?? 0
-                print(String(format: "soak: t=%4ds produced %7d  ingested %7d  %6.0f records/s  RSS %@",
+                // No reading while a killed sink's successor starts.
+                let rss = current.value?.child.residentBytes.map(MemorySampler.megabytes) ?? "-"
+                soakReport(String(format: "soak: t=%4ds produced %7d  ingested %7d  %6.0f records/s  RSS %@",
                              Int((now - started).components.seconds), produced.all.count, accepted,
-                             Double(accepted - lastAccepted) / max(interval, 0.001), MemorySampler.megabytes(rss)))
+                             Double(accepted - lastAccepted) / max(interval, 0.001), rss))
                 lastAccepted = accepted
                 lastTime = now
             }
@@ -113,7 +114,7 @@ extension ChaosTests {
                 try await Task.sleep(for: faultLength)
                 cluster.clearRequestErrors(.produce)
             }
-            print("soak: t=\(Int((ContinuousClock.now - started).components.seconds))s fault \(round): \(faults.last!)")
+            soakReport("soak: t=\(Int((ContinuousClock.now - started).components.seconds))s fault \(round): \(faults.last!)")
         }
         try await Task.sleep(until: started + duration)
         stopProducing.value = true
@@ -127,8 +128,8 @@ extension ChaosTests {
         } catch {
             // What a stuck soak needs to be understood: the sink's own account of itself.
             let sink = current.value
-            print("soak: stuck; /readyz: \((try? sink?.get("/readyz").body) ?? "-")")
-            for line in sink?.logLines.suffix(30) ?? [] { print("soak: sink log: \(line)") }
+            soakReport("soak: stuck; /readyz: \((try? sink?.get("/readyz").body) ?? "-")")
+            for line in sink?.logLines.suffix(30) ?? [] { soakReport("soak: sink log: \(line)") }
             throw error
         }
         let drained = ContinuousClock.now - started
@@ -147,11 +148,18 @@ extension ChaosTests {
         #expect(leaks.isEmpty, "\(leaks.prefix(5))")
         await stack.close()
         let samples = memory.all.map(\.bytes)
-        let seconds2 = Double(drained.components.seconds) + Double(drained.components.attoseconds) / 1e18
-        print("soak: faults \(faults.joined(separator: ", "))")
-        print("soak: produced \(all.count) in \(elapsed), all final after \(drained): \(String(format: "%.0f", Double(accounting.ingested + accounting.deadLettered) / seconds2)) records/s")
-        print("soak: RSS min \(MemorySampler.megabytes(samples.min() ?? 0)), max \(MemorySampler.megabytes(samples.max() ?? 0)) over \(sinks.count) sink processes")
-        print("soak: \(accounting)")
+        let drainedSeconds = Double(drained.components.seconds) + Double(drained.components.attoseconds) / 1e18
+        soakReport("soak: faults \(faults.joined(separator: ", "))")
+        soakReport("soak: produced \(all.count) in \(elapsed), all final after \(drained): \(String(format: "%.0f", Double(accounting.ingested + accounting.deadLettered) / drainedSeconds)) records/s")
+        soakReport("soak: RSS min \(MemorySampler.megabytes(samples.min() ?? 0)), max \(MemorySampler.megabytes(samples.max() ?? 0)) over \(sinks.count) sink processes")
+        soakReport("soak: \(accounting)")
         ReliabilityRow(scenario: "Soak: \(seconds) s at \(rate)/s, faults 1–5 in turn", accounting: accounting).print()
     }
+}
+
+/// A soak line, flushed at once: `make soak` pipes the output, and progress should show as it
+/// happens, not when the buffer fills.
+private func soakReport(_ line: String) {
+    print(line)
+    fflush(nil)
 }

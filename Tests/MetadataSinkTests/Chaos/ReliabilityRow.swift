@@ -15,6 +15,7 @@ struct ReliabilityRow {
 
     func print() {
         Swift.print(line)
+        fflush(nil)
     }
 }
 

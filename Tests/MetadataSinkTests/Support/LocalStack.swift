@@ -136,7 +136,7 @@ final class LocalStack: Sendable {
                 topic: topic, partition: Int32(index % Int(partitions)), key: Array("key-\(index)".utf8),
                 value: SampleCustomerEvents.value(index: index, kind: kind))
         }
-        let reports = try await producer.sendAll(records).map { try $0.get() }
+        let reports = try await sendConfirmed(records)
         return zip(zip(indices, kinds), reports).map { pair, report in
             let (index, kind) = pair
             var eventId: String?
@@ -155,10 +155,24 @@ final class LocalStack: Sendable {
         let records = values.map { entry in
             KafkaProducerRecord(topic: topic, partition: entry.partition, key: entry.key, value: entry.value)
         }
-        let reports = try await producer.sendAll(records).map { try $0.get() }
+        let reports = try await sendConfirmed(records)
         return reports.enumerated().map { offset, report in
             Produced(index: firstIndex + offset, kind: .malformed, partition: report.partition, offset: report.offset, eventId: nil)
         }
+    }
+
+    /// Sends and returns each record's delivery report with its offset. A delivery librdkafka
+    /// only inferred (no offset: a duplicate-sequence answer after produce faults) is sent again,
+    /// since the test must know where every record is, and the mock cluster may not have it.
+    private func sendConfirmed(_ records: [KafkaProducerRecord]) async throws -> [KafkaDeliveryReport] {
+        var reports = try await producer.sendAll(records).map { try $0.get() }
+        for _ in 0..<10 {
+            let unconfirmed = reports.indices.filter { !reports[$0].hasOffset }
+            guard !unconfirmed.isEmpty else { return reports }
+            let again = try await producer.sendAll(unconfirmed.map { records[$0] }).map { try $0.get() }
+            for (index, report) in zip(unconfirmed, again) { reports[index] = report }
+        }
+        throw StackError("deliveries without an offset after 10 attempts")
     }
 
     // MARK: what Kafka says
