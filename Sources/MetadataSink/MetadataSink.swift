@@ -12,6 +12,8 @@ struct MetadataSink: AsyncParsableCommand {
             ValidateCommand.self,
             DevBrokerCommand.self,
             EmulatorCommand.self,
+            BenchCommand.self,
+            BenchCeilingCommand.self,
         ]
     )
 }

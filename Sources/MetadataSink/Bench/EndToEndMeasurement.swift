@@ -1,0 +1,67 @@
+import Kafka
+
+/// (b) and (d): `metadata-sink run` on the backlog, from the moment it is ready (joined its
+/// group) until the group's committed offsets, read back from the broker, reach the end of every
+/// partition. CPU and peak memory are read from the sink's own `/proc` entries.
+enum EndToEndMeasurement {
+    static func run(
+        in environment: BenchEnvironment,
+        ends: [TopicPartition: Int64],
+        batchItems: Int,
+        maxInFlight: Int,
+        group: String
+    ) async throws -> BenchReport.EndToEnd {
+        let settings = environment.settings
+        try await environment.admin.reset()
+        let probe = try environment.probe(group: group)
+        let sink = try await BenchSinkProcess.start(
+            in: environment, topic: BenchSettings.topic, group: group,
+            batchItems: batchItems, maxInFlight: maxInFlight, lingerMilliseconds: settings.lingerMilliseconds)
+        do {
+            try await sink.waitUntilReady(http: environment.http, timeout: .seconds(60))
+            let started = ContinuousClock.now
+            guard let before = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let committed = try await waitForCommits(probe: probe, ends: ends, sink: sink.child, timeout: settings.phaseTimeout)
+            let seconds = (ContinuousClock.now - started).seconds
+            guard let after = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let stats = try await environment.admin.stats()
+            let deadLettered = try probe.watermarks(TopicPartition(topic: BenchSettings.deadLetterTopic, partition: 0)).high
+            let status = await sink.child.terminate()
+            await probe.shutdown()
+            return BenchReport.EndToEnd(
+                batchItems: batchItems, maxInFlight: maxInFlight, records: settings.records,
+                ingested: stats["acceptedItems"]?.intValue ?? 0, deadLettered: Int(deadLettered),
+                apiRequests: stats["requests"]?.intValue ?? 0, committed: committed, seconds: seconds,
+                cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakResidentBytes: after.peakResidentBytes,
+                exitStatus: status)
+        } catch {
+            await sink.child.terminate()
+            await probe.shutdown()
+            throw error
+        }
+    }
+
+    /// Polls the group's committed offsets until every partition's is at its end. There is no
+    /// event to await in another process; each poll is one OffsetFetch to the broker.
+    static func waitForCommits(
+        probe: KafkaConsumer, ends: [TopicPartition: Int64], sink: BenchChildProcess, timeout: Duration
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        let partitions = Array(ends.keys)
+        while ContinuousClock.now < deadline {
+            let committed = try probe.committed(partitions)
+            if ends.allSatisfy({ $0.value == 0 || (committed[$0.key] ?? nil) == $0.value }) { return true }
+            guard sink.exitStatus == nil else {
+                throw BenchError("run exited (\(sink.exitStatus ?? -1)) before committing the backlog; its last output:\n\(sink.lastOutput)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
