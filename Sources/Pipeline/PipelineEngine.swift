@@ -143,6 +143,12 @@ final class PipelineEngine {
             }
             guard trackers[partition]?.track(message.offset) == .tracked else { continue }
             consumed += 1
+            if let record = validator.fastRecord(message, maxDepth: configuration.maxJSONDepth) {
+                batcher.append(record, now: now)
+                bufferedRecords += 1
+                bufferedBytes += message.value?.count ?? 0
+                continue
+            }
             switch decoder.decode(message) {
             case .tombstone:
                 skipped += 1
