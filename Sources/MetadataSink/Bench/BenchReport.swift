@@ -27,6 +27,10 @@ struct BenchReport: Sendable {
         /// The sink's CPU time over those seconds.
         var cpuSeconds: Double
         var peakResidentBytes: Int
+        /// CPU time of the API emulator and of the mock cluster over the same seconds: the rest of
+        /// what the machine did for these records.
+        var emulatorCpuSeconds: Double
+        var brokerCpuSeconds: Double
         /// The sink's exit status after SIGTERM (0: drained and left cleanly).
         var exitStatus: Int32
         var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
@@ -74,7 +78,9 @@ struct BenchReport: Sendable {
         lines.append("")
         lines.append("ingested \(endToEnd.ingested) of \(endToEnd.records), dead-lettered \(endToEnd.deadLettered), "
             + "\(endToEnd.apiRequests) API requests, offsets committed: \(endToEnd.committed ? "yes" : "NO"), "
-            + "sink exit status \(endToEnd.exitStatus)")
+            + "sink exit status \(endToEnd.exitStatus); over (b) the sink used \(Self.fixed(endToEnd.cpuSeconds, 2)) CPU-s, "
+            + "the API emulator \(Self.fixed(endToEnd.emulatorCpuSeconds, 2)), the mock cluster \(Self.fixed(endToEnd.brokerCpuSeconds, 2)) "
+            + "(the ceiling consumer used \(Self.fixed(ceiling.cpuSeconds, 2)) for (a))")
         if !sweep.isEmpty {
             lines += ["", "| in flight | batch items | records/s | sink CPU-s per million | sink peak RSS |", "|---|---|---|---|---|"]
             for run in sweep {
@@ -134,6 +140,8 @@ struct BenchReport: Sendable {
             "cpuSeconds": number(run.cpuSeconds, 2),
             "cpuSecondsPerMillionRecords": number(run.cpuSecondsPerMillionRecords, 2),
             "peakRssBytes": .integer(run.peakResidentBytes),
+            "emulatorCpuSeconds": number(run.emulatorCpuSeconds, 2),
+            "brokerCpuSeconds": number(run.brokerCpuSeconds, 2),
             "exitStatus": .integer(run.exitStatus),
         ]
     }

@@ -12,6 +12,8 @@ struct BenchSettings: Sendable {
     /// the sink's first fetch of each partition and its first connection to the API.
     var latencyWarmUpSeconds = 1
     var sweep = false
+    /// Extra settings for the sink, as environment variables (`KAFKA_PROPERTY_FETCH_WAIT_MAX_MS=50`).
+    var sinkSettings: [String: String] = [:]
     /// Longest wait for any one phase before the run fails.
     var phaseTimeout: Duration = .seconds(600)
 

@@ -15,7 +15,7 @@ struct BenchSinkProcess: Sendable {
         maxInFlight: Int,
         lingerMilliseconds: Int
     ) async throws -> BenchSinkProcess {
-        let variables: [String: String] = [
+        var variables: [String: String] = [
             "KAFKA_BOOTSTRAP_SERVERS": environment.bootstrapServers,
             "KAFKA_TOPICS": topic,
             "KAFKA_GROUP_ID": group,
@@ -36,6 +36,7 @@ struct BenchSinkProcess: Sendable {
             "LOG_LEVEL": "info",
             "LOG_FORMAT": "json",
         ]
+        variables.merge(environment.settings.sinkSettings) { _, extra in extra }
         let child = try BenchChildProcess(name: "run", arguments: ["run"], environment: variables)
         do {
             let line = try await child.firstLine(timeout: .seconds(60)) { line in

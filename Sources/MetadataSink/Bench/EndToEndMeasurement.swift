@@ -21,9 +21,11 @@ enum EndToEndMeasurement {
             try await sink.waitUntilReady(http: environment.http, timeout: .seconds(60))
             let started = ContinuousClock.now
             guard let before = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let othersBefore = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
             let committed = try await waitForCommits(probe: probe, ends: ends, sink: sink.child, timeout: settings.phaseTimeout)
             let seconds = (ContinuousClock.now - started).seconds
             guard let after = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let othersAfter = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
             let stats = try await environment.admin.stats()
             let deadLettered = try probe.watermarks(TopicPartition(topic: BenchSettings.deadLetterTopic, partition: 0)).high
             let status = await sink.child.terminate()
@@ -33,6 +35,7 @@ enum EndToEndMeasurement {
                 ingested: stats["acceptedItems"]?.intValue ?? 0, deadLettered: Int(deadLettered),
                 apiRequests: stats["requests"]?.intValue ?? 0, committed: committed, seconds: seconds,
                 cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakResidentBytes: after.peakResidentBytes,
+                emulatorCpuSeconds: othersAfter[0] - othersBefore[0], brokerCpuSeconds: othersAfter[1] - othersBefore[1],
                 exitStatus: status)
         } catch {
             await sink.child.terminate()

@@ -45,6 +45,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-seconds"), help: "Measured seconds of the latency phase (after 1 s of warm-up); 0 skips it.")
     var latencySeconds: Int = 10
 
+    @Option(
+        name: .customLong("sink-setting"),
+        help: ArgumentHelp("An extra setting for the sink, as its environment variable; repeat for more.", valueName: "NAME=VALUE"))
+    var sinkSettings: [String] = []
+
     @Flag(help: "Also measure throughput by in-flight limit (1, 2, 4, 8) and by batch size (100, 500, 1000).")
     var sweep = false
 
@@ -65,6 +70,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard (0...3600).contains(latencySeconds) else { throw ValidationError("--latency-seconds must be from 0 to 3600") }
         // Leave room for record overhead: the mock cluster silently drops the oldest data beyond ~5 MB.
         let perPartition = records / Int(partitions) * (recordBytes + 100)
+        for setting in sinkSettings where !setting.contains("=") || !SinkConfigurationKey.isKnown(String(setting.prefix { $0 != "=" })) {
+            throw ValidationError("--sink-setting must be NAME=VALUE with NAME a setting of `run` (e.g. KAFKA_PROPERTY_FETCH_WAIT_MAX_MS), got \(setting)")
+        }
         guard perPartition <= BenchSettings.mockPartitionBytes * 9 / 10 else {
             throw ValidationError("--records \(records) of --record-bytes \(recordBytes) over \(partitions) partitions exceed what the mock cluster keeps per partition (about 5 MB): use more partitions or fewer records")
         }
@@ -81,6 +89,10 @@ struct BenchCommand: AsyncParsableCommand {
         settings.latencyRate = latencyRate
         settings.latencySeconds = latencySeconds
         settings.sweep = sweep
+        for setting in sinkSettings {
+            let name = String(setting.prefix { $0 != "=" })
+            settings.sinkSettings[name] = String(setting.dropFirst(name.count + 1))
+        }
         return settings
     }
 
