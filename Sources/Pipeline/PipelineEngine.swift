@@ -36,6 +36,7 @@ final class PipelineEngine {
     private(set) var tasks: [PipelineTask] = []
 
     // Memory bound: records read and not final.
+    private var receivedMessages = 0
     private var bufferedRecords = 0
     private var bufferedBytes = 0
 
@@ -102,7 +103,9 @@ final class PipelineEngine {
 
     func handle(_ input: PipelineInput) {
         switch input {
-        case .consumer(.messages(let messages)): receive(messages)
+        case .consumer(.messages(let messages)):
+            receivedMessages += messages.count
+            receive(messages)
         case .consumer(.assigned(let partitions)): assigned(partitions)
         case .consumer(.revoked(let partitions, let lost, let revocation)): revoked(partitions, lost: lost, revocation: revocation)
         case .consumer(.partitionEOF): break
@@ -125,6 +128,7 @@ final class PipelineEngine {
         commitIfDue()
         checkDrained()
         checkRangeComplete()
+        consumer.updateDeliveryWindow(received: receivedMessages, held: bufferedRecords)
     }
 
     // MARK: decode → validate → batch

@@ -15,6 +15,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private let maxMessagesPerEvent: Int
     private let pollTimeoutMs: Int32
 
+    let deliveryWindow: RDKafkaDeliveryWindow?
     private let stopRequested = Atomic<Bool>(false)
     private let completion = RDKafkaThreadCompletion()
 
@@ -32,6 +33,9 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         self.revocationTimeout = configuration.revocationTimeout
         self.maxMessagesPerEvent = max(1, configuration.maxMessagesPerEvent)
         self.pollTimeoutMs = max(1, configuration.pollTimeout.milliseconds)
+        self.deliveryWindow = configuration.deliveryWindow.map {
+            RDKafkaDeliveryWindow(window: $0, maxWait: configuration.pollTimeout)
+        }
     }
 
     func start(client: RDKafkaClient) {
@@ -44,6 +48,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     func requestStop() {
         stopRequested.store(true, ordering: .releasing)
+        deliveryWindow?.stop()
     }
 
     /// Returns once the poll thread has closed the consumer (left the group).
@@ -54,6 +59,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private func run(client: RDKafkaClient) {
         let rk = client.handle
         while !stopRequested.load(ordering: .acquiring) {
+            deliveryWindow?.waitForRoom()
             guard let first = rd_kafka_consumer_poll(rk, pollTimeoutMs) else {
                 flushPending()
                 continue
@@ -94,6 +100,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     private func flushPending() {
         guard !pending.isEmpty else { return }
+        deliveryWindow?.delivered(pending.count)
         continuation.yield(.messages(pending))
         pending = []
     }
