@@ -186,11 +186,29 @@ final class PipelineEngine {
             let id = newID()
             let records = batcher.takeBatch(id: id)
             guard !records.isEmpty else { break }
-            batchesInFlight[id] = InFlight(items: records, epochs: epochs(of: records.map(\.topicPartition)))
-            for record in records { trackers[record.topicPartition]?.began() }
+            // A batch holds whole runs of each partition: one lookup per run, not per record.
+            let runs = Self.partitionRuns(records)
+            batchesInFlight[id] = InFlight(items: records, epochs: epochs(of: runs.lazy.map(\.partition)))
+            for run in runs { trackers[run.partition]?.began(count: run.range.count) }
             tasks.append(.send(batch: id, records: records))
         }
         metrics.inFlightRequests(batchesInFlight.count)
+    }
+
+    /// Consecutive records of the same partition, in order.
+    static func partitionRuns(_ records: [SinkRecord]) -> [(partition: TopicPartition, range: Range<Int>)] {
+        var runs: [(partition: TopicPartition, range: Range<Int>)] = []
+        var start = 0
+        while start < records.count {
+            let first = records[start].message
+            var end = start + 1
+            while end < records.count, records[end].message.partition == first.partition, records[end].message.topic == first.topic {
+                end += 1
+            }
+            runs.append((first.topicPartition, start..<end))
+            start = end
+        }
+        return runs
     }
 
     private func epochs(of partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int] {
@@ -221,17 +239,26 @@ final class PipelineEngine {
         setPause(.retrying, false, for: Set(inFlight.epochs.keys))
         var letters: [DeadLetter] = []
         var ingested = 0
-        for (record, outcome) in zip(inFlight.items, outcomes) {
-            switch outcome {
-            case .accepted:
-                ingested += 1
-                bufferedRecords -= 1
-                bufferedBytes -= record.message.value?.count ?? 0
-                finish(record.message, epochs: inFlight.epochs)
-            case .deadLetter(let error, let status):
-                // Still in flight: final only once the broker has the dead letter.
-                letters.append(DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId))
+        var accepted: [Int64] = []
+        for run in Self.partitionRuns(inFlight.items) {
+            // Unless the partition was released (and maybe reassigned) since, its accepted
+            // records are final: one tracker update per run.
+            let current = inFlight.epochs[run.partition].map { trackers[run.partition]?.epoch == $0 } ?? false
+            accepted.removeAll(keepingCapacity: true)
+            for index in run.range where index < outcomes.count {
+                let record = inFlight.items[index]
+                switch outcomes[index] {
+                case .accepted:
+                    ingested += 1
+                    bufferedRecords -= 1
+                    bufferedBytes -= record.message.value?.count ?? 0
+                    accepted.append(record.message.offset)
+                case .deadLetter(let error, let status):
+                    // Still in flight: final only once the broker has the dead letter.
+                    letters.append(DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId))
+                }
             }
+            if current, !accepted.isEmpty { trackers[run.partition]?.finish(offsets: accepted) }
         }
         metrics.ingested(ingested)
         if !letters.isEmpty { startDeadLetters(letters, epochs: inFlight.epochs) }
