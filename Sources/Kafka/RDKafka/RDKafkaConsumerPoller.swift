@@ -39,8 +39,11 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     }
 
     func start(client: RDKafkaClient) {
+        let nudger = deliveryWindow.map { _ in RDKafkaFetchNudger(client: client) }
+        nudger?.start()
         let thread = Thread { [self] in
-            self.run(client: client)
+            defer { nudger?.stop() }
+            self.run(client: client, nudger: nudger)
         }
         thread.name = "kafka-consumer-poll"
         thread.start()
@@ -56,12 +59,19 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         await completion.wait()
     }
 
-    private func run(client: RDKafkaClient) {
+    private func run(client: RDKafkaClient, nudger: RDKafkaFetchNudger?) {
         let rk = client.handle
+        // Set when the window held this thread back, so librdkafka's queue may have filled up
+        // and its fetcher gone to sleep; cleared once the queue ran dry and the fetcher was woken.
+        var held = false
         while !stopRequested.load(ordering: .acquiring) {
-            deliveryWindow?.waitForRoom()
-            guard let first = rd_kafka_consumer_poll(rk, pollTimeoutMs) else {
+            if deliveryWindow?.waitForRoom() == true { held = true }
+            guard let first = rd_kafka_consumer_poll(rk, held ? 5 : pollTimeoutMs) else {
                 flushPending()
+                if held {
+                    nudger?.nudge()
+                    held = false
+                }
                 continue
             }
             take(first)

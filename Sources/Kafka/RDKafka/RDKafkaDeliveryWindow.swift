@@ -43,15 +43,17 @@ final class RDKafkaDeliveryWindow: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Poll thread: returns once there is room, after `maxWait` at most, or when stopping.
-    func waitForRoom() {
+    /// Poll thread: returns once there is room, after `maxWait` at most, or when stopping;
+    /// true when it had to wait.
+    @discardableResult
+    func waitForRoom() -> Bool {
         condition.lock()
-        if !hasRoom && !stopped {
-            waiting = true
-            _ = condition.wait(until: Date(timeIntervalSinceNow: maxWait))
-            waiting = false
-        }
-        condition.unlock()
+        defer { condition.unlock() }
+        guard !hasRoom && !stopped else { return false }
+        waiting = true
+        _ = condition.wait(until: Date(timeIntervalSinceNow: maxWait))
+        waiting = false
+        return true
     }
 
     func stop() {
