@@ -285,7 +285,10 @@ final class PipelineEngine {
     private func commitIfDue(force: Bool = false) {
         guard case .consumerGroup = mode else { return }
         let now = ContinuousClock.now
-        guard force || now - lastCommit >= configuration.commitInterval else { return }
+        // Also at once when nothing is left in hand: the end of a backlog is committed without
+        // waiting out the interval (and commits nothing when nothing advanced).
+        let idle = bufferedRecords == 0 && batchesInFlight.isEmpty && deadLettersInFlight.isEmpty
+        guard force || idle || now - lastCommit >= configuration.commitInterval else { return }
         lastCommit = now
         commit(partitions: Set(trackers.keys), synchronously: force)
     }
