@@ -1,3 +1,4 @@
+import HTTPClient
 import Kafka
 
 /// (b) and (d): `metadata-sink run` on the backlog, from the moment it is ready (joined its
@@ -22,6 +23,8 @@ enum EndToEndMeasurement {
             let started = ContinuousClock.now
             guard let before = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
             let othersBefore = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
+            let progress = Task { await logProgress(of: sink, in: environment, since: started) }
+            defer { progress.cancel() }
             let committed = try await waitForCommits(probe: probe, ends: ends, sink: sink.child, timeout: settings.phaseTimeout)
             let seconds = (ContinuousClock.now - started).seconds
             guard let after = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
@@ -41,6 +44,28 @@ enum EndToEndMeasurement {
             await sink.child.terminate()
             await probe.shutdown()
             throw error
+        }
+    }
+
+    /// With `--verbose`: the sink's own counters from its `/metrics` every 100 ms, to see where
+    /// a run spends its time.
+    static func logProgress(of sink: BenchSinkProcess, in environment: BenchEnvironment, since started: ContinuousClock.Instant) async {
+        guard environment.logger.logLevel <= .info else { return }
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
+        let names = ["records_consumed_total", "records_ingested_total", "in_flight_requests", "paused_partitions"]
+        while !Task.isCancelled {
+            if let response = try? await environment.http.execute(request) {
+                var values: [String] = []
+                for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                    for name in names where line.hasPrefix("metadata_sink_\(name) ") {
+                        values.append("\(name)=\(line.split(separator: " ").last ?? "")")
+                    }
+                }
+                environment.logger.info("sink progress", metadata: [
+                    "seconds": "\(BenchReport.fixed((ContinuousClock.now - started).seconds, 2))", "metrics": "\(values.joined(separator: " "))",
+                ])
+            }
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 
