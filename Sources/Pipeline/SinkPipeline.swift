@@ -69,6 +69,7 @@ public final class SinkPipeline: Service {
             configuration: configuration, mode: mode, consumer: consumer, health: health,
             metrics: metrics, progress: progress, logger: logger)
         let input = self.input
+        let lingerDeadline = LingerDeadline()
         defer {
             health.setJoinedGroup(false)
         }
@@ -78,17 +79,20 @@ public final class SinkPipeline: Service {
                     for await event in consumer.events { input.yield(.consumer(event)) }
                     input.yield(.consumerEnded)
                 }
-                group.addTask { [configuration] in
-                    // The clock of linger, commit interval, revocation and drain deadlines.
+                group.addTask { [configuration, lingerDeadline] in
+                    // The clock of linger, commit interval, revocation and drain deadlines; it
+                    // also wakes exactly when a lingering batch is due, not up to a period later.
                     let period = min(.milliseconds(10), configuration.linger > .zero ? configuration.linger : .milliseconds(10))
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: period)
+                        let next = ContinuousClock.now + period
+                        try? await Task.sleep(until: min(next, lingerDeadline.instant ?? next), clock: .continuous)
                         input.yield(.tick)
                     }
                 }
                 for await event in inputs {
                     if Task.isCancelled { break }
                     engine.handle(event)
+                    lingerDeadline.instant = engine.nextLingerDeadline
                     for task in engine.takeTasks() { start(task, in: &group) }
                     if case .range = mode { positionsBox.withLock { $0 = engine.positions } }
                     if engine.finished { break }
@@ -126,5 +130,15 @@ public final class SinkPipeline: Service {
                 }
             }
         }
+    }
+}
+
+/// When the engine's oldest lingering batch is due, shared with the tick task so it can wake then.
+private final class LingerDeadline: Sendable {
+    private let state = Mutex<ContinuousClock.Instant?>(nil)
+
+    var instant: ContinuousClock.Instant? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }
