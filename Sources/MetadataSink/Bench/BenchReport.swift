@@ -41,6 +41,8 @@ struct BenchReport: Sendable {
     struct Latency: Sendable {
         var rate: Int
         var lingerMilliseconds: Int
+        /// The sink's `fetch.wait.max.ms` in this phase (see `BenchSettings.latencyFetchWaitMilliseconds`).
+        var fetchWaitMilliseconds: Int
         /// Records measured (after the warm-up).
         var records: Int
         var p50Milliseconds: Double
@@ -73,7 +75,7 @@ struct BenchReport: Sendable {
             "| (d) sink CPU | \(Self.fixed(endToEnd.cpuSecondsPerMillionRecords, 2)) CPU-seconds per million records |",
         ]
         if let latency {
-            lines.append("| (e) latency at \(latency.rate) records/s, record timestamp → API acceptance (linger \(latency.lingerMilliseconds) ms, \(latency.records) records) | p50 \(Self.fixed(latency.p50Milliseconds, 1)) ms, p99 \(Self.fixed(latency.p99Milliseconds, 1)) ms, max \(Self.fixed(latency.maxMilliseconds, 1)) ms |")
+            lines.append("| (e) latency at \(latency.rate) records/s, record timestamp → API acceptance (linger \(latency.lingerMilliseconds) ms, fetch.wait.max.ms \(latency.fetchWaitMilliseconds), \(latency.records) records) | p50 \(Self.fixed(latency.p50Milliseconds, 1)) ms, p99 \(Self.fixed(latency.p99Milliseconds, 1)) ms, max \(Self.fixed(latency.maxMilliseconds, 1)) ms |")
         }
         lines.append("")
         lines.append("ingested \(endToEnd.ingested) of \(endToEnd.records), dead-lettered \(endToEnd.deadLettered), "
@@ -114,6 +116,7 @@ struct BenchReport: Sendable {
             members.append(("latency", [
                 "rate": .integer(latency.rate),
                 "lingerMs": .integer(latency.lingerMilliseconds),
+                "fetchWaitMaxMs": .integer(latency.fetchWaitMilliseconds),
                 "records": .integer(latency.records),
                 "p50Ms": Self.number(latency.p50Milliseconds, 1),
                 "p99Ms": Self.number(latency.p99Milliseconds, 1),

@@ -12,6 +12,14 @@ struct BenchSettings: Sendable {
     /// the sink's first fetch of each partition and its first connection to the API.
     var latencyWarmUpSeconds = 1
     var sweep = false
+    /// `fetch.wait.max.ms` of the sink in the latency phase only. A real broker answers a fetch
+    /// as soon as a record arrives (the wait applies only while there is none, with
+    /// `fetch.min.bytes` 1); librdkafka's mock cluster instead holds an empty fetch for the full
+    /// wait (its Fetch handler says so: it does not cut the wait short when data is produced), so
+    /// with librdkafka's default of 500 ms the phase would measure the mock, not the sink. 10 ms
+    /// models the real broker's early answer to within 10 ms. `--sink-setting` overrides it.
+    var latencyFetchWaitMilliseconds = 10
+
     /// Extra settings for the sink, as environment variables (`KAFKA_PROPERTY_FETCH_WAIT_MAX_MS=50`).
     var sinkSettings: [String: String] = [:]
     /// Longest wait for any one phase before the run fails.

@@ -13,7 +13,8 @@ struct BenchSinkProcess: Sendable {
         group: String,
         batchItems: Int,
         maxInFlight: Int,
-        lingerMilliseconds: Int
+        lingerMilliseconds: Int,
+        phaseSettings: [String: String] = [:]
     ) async throws -> BenchSinkProcess {
         var variables: [String: String] = [
             "KAFKA_BOOTSTRAP_SERVERS": environment.bootstrapServers,
@@ -36,6 +37,7 @@ struct BenchSinkProcess: Sendable {
             "LOG_LEVEL": "info",
             "LOG_FORMAT": "json",
         ]
+        variables.merge(phaseSettings) { _, phase in phase }
         variables.merge(environment.settings.sinkSettings) { _, extra in extra }
         let child = try BenchChildProcess(name: "run", arguments: ["run"], environment: variables)
         do {

@@ -14,7 +14,8 @@ enum LatencyMeasurement {
         let sink = try await BenchSinkProcess.start(
             in: environment, topic: BenchSettings.latencyTopic, group: group,
             batchItems: settings.batchItems, maxInFlight: settings.maxInFlight,
-            lingerMilliseconds: settings.lingerMilliseconds)
+            lingerMilliseconds: settings.lingerMilliseconds,
+            phaseSettings: ["KAFKA_PROPERTY_FETCH_WAIT_MAX_MS": String(settings.latencyFetchWaitMilliseconds)])
         do {
             try await sink.waitUntilReady(http: environment.http, timeout: .seconds(60))
             let produced = try await produceSteadily(in: environment)
@@ -110,8 +111,10 @@ enum LatencyMeasurement {
         }
         latencies.sort()
         guard !latencies.isEmpty else { throw BenchError("no latency samples") }
+        let fetchWait = settings.sinkSettings["KAFKA_PROPERTY_FETCH_WAIT_MAX_MS"].flatMap { Int($0) } ?? settings.latencyFetchWaitMilliseconds
         return BenchReport.Latency(
-            rate: settings.latencyRate, lingerMilliseconds: settings.lingerMilliseconds, records: latencies.count,
+            rate: settings.latencyRate, lingerMilliseconds: settings.lingerMilliseconds, fetchWaitMilliseconds: fetchWait,
+            records: latencies.count,
             p50Milliseconds: percentile(latencies, 0.50), p99Milliseconds: percentile(latencies, 0.99),
             maxMilliseconds: latencies[latencies.count - 1])
     }
