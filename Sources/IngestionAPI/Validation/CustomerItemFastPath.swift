@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The common case in one pass: a scan of an item's bytes that checks, at once, that it is strict
 /// JSON and that it satisfies the item schema, without building a `JSONValue` tree (which costs
 /// an allocation per key and per value, and then as many frees).
@@ -50,14 +58,15 @@ public enum CustomerItemFastPath {
 
     static let eventIdSlot = 2
     static let attributesSlot = 10
-    static let nameBytes = Array("name".utf8)
-    static let valueBytes = Array("value".utf8)
 
     struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
         let maxDepth: Int
         var pos = 0
+        // Read once per item: every access to a static goes through its lazy initialiser check.
+        let rules = CustomerItemFastPath.rules
+        let names = CustomerItemFastPath.names
 
         init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.bytes = bytes
@@ -106,7 +115,7 @@ public enum CustomerItemFastPath {
         /// One of the ten string properties: the range of a valid string's content, `.some(nil)`
         /// for an allowed `null`, nil for anything else.
         mutating func stringValue(slot: Int) -> Range<Int>?? {
-            let rule = CustomerItemFastPath.rules[slot]
+            let rule = rules[slot]
             if takeNull() { return rule.nullable ? .some(nil) : nil }
             guard let range = quotedASCII() else { return nil }
             if rule.hasPattern {
@@ -155,10 +164,10 @@ public enum CustomerItemFastPath {
             while true {
                 guard let key = quotedASCII() else { return false }
                 let limit: Int
-                if key.count == 4, memoryEquals(key, CustomerItemFastPath.nameBytes), !seenName {
+                if key.count == 4, memoryEquals(key, Self.nameBytes), !seenName {
                     seenName = true
                     limit = CustomerMetadataSchema.attributeNameMaxLength
-                } else if key.count == 5, memoryEquals(key, CustomerItemFastPath.valueBytes), !seenValue {
+                } else if key.count == 5, memoryEquals(key, Self.valueBytes), !seenValue {
                     seenValue = true
                     limit = CustomerMetadataSchema.attributeValueMaxLength
                 } else {
@@ -243,20 +252,35 @@ public enum CustomerItemFastPath {
         /// The slot of the property named by the bytes in `key` (see `names`); nil for a name the
         /// schema does not have.
         func slot(of key: Range<Int>) -> Int? {
-            for (slot, name) in CustomerItemFastPath.names.enumerated() where memoryEquals(key, name) {
-                return slot
+            // The length narrows the eleven names down to one or two.
+            let candidates: (Int, Int)
+            switch key.count {
+            case 22: candidates = (0, -1)
+            case 18: candidates = (1, -1)
+            case 7: candidates = (2, -1)
+            case 6: candidates = (3, 6)
+            case 11: candidates = (4, -1)
+            case 12: candidates = (5, 8)
+            case 14: candidates = (7, 9)
+            case 10: candidates = (10, -1)
+            default: return nil
             }
+            if memoryEquals(key, names[candidates.0]) { return candidates.0 }
+            if candidates.1 >= 0, memoryEquals(key, names[candidates.1]) { return candidates.1 }
             return nil
+        }
+
+        static let nameBytes: StaticString = "name"
+        static let valueBytes: StaticString = "value"
+
+        func memoryEquals(_ range: Range<Int>, _ expected: StaticString) -> Bool {
+            guard range.count == expected.utf8CodeUnitCount else { return false }
+            return memcmp(bytes.baseAddress! + range.lowerBound, expected.utf8Start, range.count) == 0
         }
 
         func memoryEquals(_ range: Range<Int>, _ expected: [UInt8]) -> Bool {
             guard range.count == expected.count else { return false }
-            var index = range.lowerBound
-            for byte in expected {
-                guard bytes[index] == byte else { return false }
-                index += 1
-            }
-            return true
+            return expected.withUnsafeBufferPointer { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, range.count) == 0 }
         }
     }
 }
