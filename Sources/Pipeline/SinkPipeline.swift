@@ -29,8 +29,7 @@ public final class SinkPipeline: Service {
     private let health: SinkHealth
     private let metrics: SinkMetrics
     private let logger: Logger
-    private let inputs: AsyncStream<PipelineInput>
-    private let input: AsyncStream<PipelineInput>.Continuation
+    private let input = PipelineInbox()
     private let positionsBox = Mutex<[TopicPartition: Int64]>([:])
 
     public init(
@@ -53,7 +52,6 @@ public final class SinkPipeline: Service {
         self.health = health
         self.metrics = metrics
         self.logger = logger
-        (inputs, input) = AsyncStream.makeStream(of: PipelineInput.self)
     }
 
     /// Asks the pipeline to drain and stop, as a graceful shutdown does.
@@ -89,7 +87,7 @@ public final class SinkPipeline: Service {
                         input.yield(.tick)
                     }
                 }
-                for await event in inputs {
+                while let event = await input.next() {
                     if Task.isCancelled { break }
                     engine.handle(event)
                     lingerDeadline.instant = engine.nextLingerDeadline
