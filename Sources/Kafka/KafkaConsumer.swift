@@ -9,7 +9,7 @@ import Logging
 public final class KafkaConsumer: Sendable {
     public let events: AsyncStream<KafkaConsumerEvent>
     private let client: RDKafkaClient
-    private let poller: RDKafkaConsumerPoller
+    let poller: RDKafkaConsumerPoller
     private let logger: Logger
 
     public init(configuration: KafkaConsumerConfiguration, logger: Logger) throws(KafkaError) {
@@ -76,6 +76,14 @@ public final class KafkaConsumer: Sendable {
             rd_kafka_resume_partitions(client.handle, list)
         }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "resume") }
+    }
+
+    /// Reports how many messages the application has taken from `events` in total (`received`)
+    /// and how many of those it still holds, read and not finished (`held`). With
+    /// `deliveryWindow` configured, the poll thread waits while the messages not yet taken plus
+    /// those held reach the window; otherwise this does nothing.
+    public func updateDeliveryWindow(received: Int, held: Int) {
+        poller.deliveryWindow?.update(received: received, held: held)
     }
 
     /// The partitions currently assigned to this member.

@@ -14,17 +14,24 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var maxMessagesPerEvent: Int
     /// How long one poll waits for a message; bounds how quickly a stop request is noticed.
     public var pollTimeout: Duration
+    /// When set, the poll thread takes no more messages from librdkafka while the application
+    /// holds this many (see `KafkaConsumer.updateDeliveryWindow`), waiting at most `pollTimeout`
+    /// at a time so that rebalances are still served. `nil`: messages are handed over as fast as
+    /// librdkafka fetches them.
+    public var deliveryWindow: Int?
 
     public init(
         properties: [String: String],
         revocationTimeout: Duration = .seconds(15),
         maxMessagesPerEvent: Int = 1000,
-        pollTimeout: Duration = .milliseconds(100)
+        pollTimeout: Duration = .milliseconds(100),
+        deliveryWindow: Int? = nil
     ) {
         self.properties = properties
         self.revocationTimeout = revocationTimeout
         self.maxMessagesPerEvent = maxMessagesPerEvent
         self.pollTimeout = pollTimeout
+        self.deliveryWindow = deliveryWindow
     }
 
     var effectiveProperties: [String: String] {

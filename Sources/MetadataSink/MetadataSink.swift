@@ -15,6 +15,8 @@ struct MetadataSink: AsyncParsableCommand {
             ValidateCommand.self,
             DevBrokerCommand.self,
             EmulatorCommand.self,
+            BenchCommand.self,
+            BenchCeilingCommand.self,
         ]
     )
 }

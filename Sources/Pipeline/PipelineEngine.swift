@@ -38,6 +38,7 @@ final class PipelineEngine {
     private(set) var tasks: [PipelineTask] = []
 
     // Memory bound: records read and not final.
+    private var receivedMessages = 0
     private var bufferedRecords = 0
     private var bufferedBytes = 0
 
@@ -110,7 +111,9 @@ final class PipelineEngine {
 
     func handle(_ input: PipelineInput) {
         switch input {
-        case .consumer(.messages(let messages)): receive(messages)
+        case .consumer(.messages(let messages)):
+            receivedMessages += messages.count
+            receive(messages)
         case .consumer(.assigned(let partitions)): assigned(partitions)
         case .consumer(.revoked(let partitions, let lost, let revocation)): revoked(partitions, lost: lost, revocation: revocation)
         case .consumer(.committed(let offsets)): acknowledged(offsets)
@@ -135,6 +138,7 @@ final class PipelineEngine {
         commitIfDue()
         checkDrained()
         checkRangeComplete()
+        consumer.updateDeliveryWindow(received: receivedMessages, held: bufferedRecords)
     }
 
     // MARK: decode → validate → batch
@@ -176,21 +180,31 @@ final class PipelineEngine {
                 if case .redrive = mode { letter.redriveCount = priorRedrives + 1 }
                 return letter
             }
-            switch decoder.decode(message) {
-            case .tombstone:
-                skipped += 1
-                trackers[partition]?.finish(read.offset, wasInFlight: false)
-                continue
-            case .failed(let error):
-                letters.append(deadLetter(error, .decode))
-            case .object(let item):
-                switch validator.validate(item, message: message) {
-                case .valid(var record):
-                    record.position = position
-                    record.priorRedrives = priorRedrives
-                    batcher.append(record, now: now)
-                case .invalid(let error, let eventId):
-                    letters.append(deadLetter(error, .validate, eventId: eventId))
+            // The common shape in one pass; anything else through the full decoder and validator.
+            var valid = validator.fastRecord(message, maxDepth: configuration.maxJSONDepth)
+            if valid == nil {
+                switch decoder.decode(message) {
+                case .tombstone:
+                    skipped += 1
+                    trackers[partition]?.finish(read.offset, wasInFlight: false)
+                    continue
+                case .failed(let error):
+                    letters.append(deadLetter(error, .decode))
+                case .object(let item):
+                    switch validator.validate(item, message: message) {
+                    case .valid(let record):
+                        valid = record
+                    case .invalid(let error, let eventId):
+                        letters.append(deadLetter(error, .validate, eventId: eventId))
+                    }
+                }
+            }
+            if let valid {
+                if case .redrive = mode {
+                    // A redriven dead letter is tracked where it was read, not where its original was.
+                    batcher.append(valid.read(at: position, priorRedrives: priorRedrives), now: now)
+                } else {
+                    batcher.append(valid, now: now)
                 }
             }
             bufferedRecords += 1
@@ -212,11 +226,29 @@ final class PipelineEngine {
             let id = newID()
             let records = batcher.takeBatch(id: id)
             guard !records.isEmpty else { break }
-            batchesInFlight[id] = InFlight(items: records, epochs: epochs(of: records.map(\.topicPartition)))
-            for record in records { trackers[record.topicPartition]?.began() }
+            // A batch holds whole runs of each partition: one lookup per run, not per record.
+            let runs = Self.partitionRuns(records)
+            batchesInFlight[id] = InFlight(items: records, epochs: epochs(of: runs.lazy.map(\.partition)))
+            for run in runs { trackers[run.partition]?.began(count: run.range.count) }
             tasks.append(.send(batch: id, records: records))
         }
         metrics.inFlightRequests(batchesInFlight.count)
+    }
+
+    /// Consecutive records of the same partition, in order.
+    static func partitionRuns(_ records: [SinkRecord]) -> [(partition: TopicPartition, range: Range<Int>)] {
+        var runs: [(partition: TopicPartition, range: Range<Int>)] = []
+        var start = 0
+        while start < records.count {
+            let first = records[start].message
+            var end = start + 1
+            while end < records.count, records[end].message.partition == first.partition, records[end].message.topic == first.topic {
+                end += 1
+            }
+            runs.append((first.topicPartition, start..<end))
+            start = end
+        }
+        return runs
     }
 
     private func epochs(of partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int] {
@@ -247,20 +279,29 @@ final class PipelineEngine {
         setPause(.retrying, false, for: Set(inFlight.epochs.keys))
         var letters: [DeadLetter] = []
         var ingested = 0
-        for (record, outcome) in zip(inFlight.items, outcomes) {
-            switch outcome {
-            case .accepted:
-                ingested += 1
-                bufferedRecords -= 1
-                bufferedBytes -= record.message.value?.count ?? 0
-                finish(record.position, epochs: inFlight.epochs)
-            case .deadLetter(let error, let status):
-                // Still in flight: final only once the broker has the dead letter.
-                var letter = DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId)
-                letter.position = record.position
-                if case .redrive = mode { letter.redriveCount = record.priorRedrives + 1 }
-                letters.append(letter)
+        var accepted: [Int64] = []
+        for run in Self.partitionRuns(inFlight.items) {
+            // Unless the partition was released (and maybe reassigned) since, its accepted
+            // records are final: one tracker update per run.
+            let current = inFlight.epochs[run.partition].map { trackers[run.partition]?.epoch == $0 } ?? false
+            accepted.removeAll(keepingCapacity: true)
+            for index in run.range where index < outcomes.count {
+                let record = inFlight.items[index]
+                switch outcomes[index] {
+                case .accepted:
+                    ingested += 1
+                    bufferedRecords -= 1
+                    bufferedBytes -= record.message.value?.count ?? 0
+                    accepted.append(record.position.offset)
+                case .deadLetter(let error, let status):
+                    // Still in flight: final only once the broker has the dead letter.
+                    var letter = DeadLetter(message: record.message, error: error, stage: .api, status: status, eventId: record.eventId)
+                    letter.position = record.position
+                    if case .redrive = mode { letter.redriveCount = record.priorRedrives + 1 }
+                    letters.append(letter)
+                }
             }
+            if current, !accepted.isEmpty { trackers[run.partition]?.finish(offsets: accepted) }
         }
         metrics.ingested(ingested)
         if !letters.isEmpty { startDeadLetters(letters, epochs: inFlight.epochs) }
@@ -286,7 +327,10 @@ final class PipelineEngine {
     private func commitIfDue(force: Bool = false) {
         guard commits else { return }
         let now = ContinuousClock.now
-        guard force || now - lastCommit >= configuration.commitInterval else { return }
+        // Also at once when nothing is left in hand: the end of a backlog is committed without
+        // waiting out the interval (and commits nothing when nothing advanced).
+        let idle = bufferedRecords == 0 && batchesInFlight.isEmpty && deadLettersInFlight.isEmpty
+        guard force || idle || now - lastCommit >= configuration.commitInterval else { return }
         lastCommit = now
         commit(partitions: Set(trackers.keys), synchronously: force)
         reportLag()

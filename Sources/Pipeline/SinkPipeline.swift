@@ -52,8 +52,7 @@ public final class SinkPipeline: Service {
     private let health: SinkHealth
     private let metrics: SinkMetrics
     private let logger: Logger
-    private let inputs: AsyncStream<PipelineInput>
-    private let input: AsyncStream<PipelineInput>.Continuation
+    private let input = PipelineInbox()
     private let positionsBox = Mutex<[TopicPartition: Int64]>([:])
 
     public init(
@@ -79,7 +78,6 @@ public final class SinkPipeline: Service {
         self.health = health
         self.metrics = metrics
         self.logger = logger
-        (inputs, input) = AsyncStream.makeStream(of: PipelineInput.self)
     }
 
     /// Asks the pipeline to drain and stop, as a graceful shutdown does.
@@ -100,6 +98,7 @@ public final class SinkPipeline: Service {
             configuration: configuration, mode: mode, dryRun: dryRun, consumer: consumer, health: health,
             metrics: metrics, progress: progress, logger: logger)
         let input = self.input
+        let lingerDeadline = LingerDeadline()
         defer {
             health.setJoinedGroup(false)
         }
@@ -109,17 +108,20 @@ public final class SinkPipeline: Service {
                     for await event in consumer.events { input.yield(.consumer(event)) }
                     input.yield(.consumerEnded)
                 }
-                group.addTask { [configuration] in
-                    // The clock of linger, commit interval, revocation and drain deadlines.
+                group.addTask { [configuration, lingerDeadline] in
+                    // The clock of linger, commit interval, revocation and drain deadlines; it
+                    // also wakes exactly when a lingering batch is due, not up to a period later.
                     let period = min(.milliseconds(10), configuration.linger > .zero ? configuration.linger : .milliseconds(10))
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: period)
+                        let next = ContinuousClock.now + period
+                        try? await Task.sleep(until: min(next, lingerDeadline.instant ?? next), clock: .continuous)
                         input.yield(.tick)
                     }
                 }
-                for await event in inputs {
+                while let event = await input.next() {
                     if Task.isCancelled { break }
                     engine.handle(event)
+                    lingerDeadline.instant = engine.nextLingerDeadline
                     for task in engine.takeTasks() { start(task, in: &group) }
                     if mode.rangeBounds != nil { positionsBox.withLock { $0 = engine.positions } }
                     if engine.finished { break }
@@ -163,5 +165,15 @@ public final class SinkPipeline: Service {
                 }
             }
         }
+    }
+}
+
+/// When the engine's oldest lingering batch is due, shared with the tick task so it can wake then.
+private final class LingerDeadline: Sendable {
+    private let state = Mutex<ContinuousClock.Instant?>(nil)
+
+    var instant: ContinuousClock.Instant? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

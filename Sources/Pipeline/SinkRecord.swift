@@ -1,21 +1,30 @@
 import Kafka
 
 /// A valid record on its way to the API, with the original message kept for the dead-letter topic.
-struct SinkRecord: Sendable {
+///
+/// A class: a record passes through the batcher's queues, the batch and the request, and a
+/// reference is one retain per hand-over where a struct of arrays and strings would be several.
+final class SinkRecord: Sendable {
     let message: KafkaMessage
     let eventId: String
     /// The item to send when it differs from the message value (an eventId was added).
     let preparedItem: [UInt8]?
     /// Where it was read (differs from the message's coordinates for a redriven dead letter).
-    var position: ReadPosition
+    let position: ReadPosition
     /// How often it was redriven before; 0 for a record read from its own topic.
-    var priorRedrives = 0
+    let priorRedrives: Int
 
-    init(message: KafkaMessage, eventId: String, preparedItem: [UInt8]?) {
+    init(message: KafkaMessage, eventId: String, preparedItem: [UInt8]?, position: ReadPosition? = nil, priorRedrives: Int = 0) {
         self.message = message
         self.eventId = eventId
         self.preparedItem = preparedItem
-        self.position = ReadPosition(message)
+        self.position = position ?? ReadPosition(message)
+        self.priorRedrives = priorRedrives
+    }
+
+    /// The same record, read as a dead letter at `position`.
+    func read(at position: ReadPosition, priorRedrives: Int) -> SinkRecord {
+        SinkRecord(message: message, eventId: eventId, preparedItem: preparedItem, position: position, priorRedrives: priorRedrives)
     }
 
     /// The item's JSON bytes as they go into the request.

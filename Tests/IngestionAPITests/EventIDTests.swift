@@ -1,5 +1,5 @@
 import Testing
-import IngestionAPI
+@testable import IngestionAPI
 
 @Suite("EventID")
 struct EventIDTests {
@@ -47,5 +47,18 @@ struct EventIDTests {
         // FNV-1a 64 of "" is the offset basis; of "a" it is af63dc4c8601ec8c.
         #expect(EventID.derive(topic: "", partition: 0, offset: 0) == "-cbf29ce484222325-0-0")
         #expect(EventID.derive(topic: "a", partition: 3, offset: 42) == "a-af63dc4c8601ec8c-3-42")
+    }
+}
+
+@Suite("EventID, ASCII fast path")
+struct EventIDFastPathTests {
+    @Test("the one-pass derivation of ASCII topics equals the scalar-by-scalar one", arguments: EventIDTests.topics + [
+        "orders.eu", "A-Za-z0-9._-", String(repeating: "x.", count: 40), "t",
+    ])
+    func sameAsScalars(topic: String) {
+        for (partition, offset) in [(Int32(0), Int64(0)), (Int32.max, Int64.max), (Int32.min, Int64.min), (-1, -1001), (7, 123_456_789)] {
+            #expect(EventID.derive(topic: topic, partition: partition, offset: offset)
+                == EventID.deriveFromScalars(topic: topic, partition: partition, offset: offset))
+        }
     }
 }

@@ -72,9 +72,13 @@ extension EmulatorService {
     func requestJSON(_ record: EmulatorRequestRecord) -> JSONValue {
         let elapsed = record.receivedAt - createdAt
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         var members: [(key: String, value: JSONValue)] = [
             ("index", .integer(record.index)),
             ("receivedAtMs", .integer(milliseconds)),
+            // Wall-clock arrival (the monotonic instant offset from a real-time reading taken at
+            // start-up), comparable with Kafka record timestamps: the benchmark's latency end point.
+            ("receivedAtUnixMicros", .integer(createdAtUnixMicroseconds + microseconds)),
             ("method", .string(record.method)),
             ("path", .string(record.path)),
             ("status", .integer(record.status)),

@@ -21,6 +21,22 @@ extension EmulatorService {
         let admission = state.withLock { $0.admit(now: now) }
         let settings = admission.settings
 
+        // Fast mode reads a well-formed many-customer-metadata body without building a tree; any
+        // other body (malformed, no items, too many) gets the general path and its exact errors.
+        if settings.fastMode, endpoint == .many, !request.bodyTooLarge, let items = JSONItemsSkimmer.skim(request.body),
+           (MetadataIngestionAPI.minItemsPerRequest...MetadataIngestionAPI.maxItemsPerRequest).contains(items.spans.count) {
+            let outcome: Outcome
+            if let fault = admission.fault {
+                outcome = Outcome(response: Self.errorResponse(status: fault.status, retryAfter: fault.retryAfter), itemCount: items.spans.count)
+            } else if !Self.isAuthorized(request.headers, settings: settings) {
+                outcome = Outcome(response: Self.errorResponse(status: 401), itemCount: items.spans.count)
+            } else {
+                outcome = fastIngestMany(items, raw: request.body, settings: settings, requestIndex: admission.index)
+            }
+            // Fast mode skips building a JSON tree, so it does not log the first eventId.
+            return finish(request, admission: admission, outcome: outcome, firstEventId: nil, now: now)
+        }
+
         // Parsed even when a fault or a 401 will answer, so the log shows the item count of every
         // attempt and retries can be matched to their batches.
         let parsed = request.bodyTooLarge ? nil : Self.parse(request.body, endpoint: endpoint)
@@ -58,6 +74,16 @@ extension EmulatorService {
             }
         }
 
+        return finish(request, admission: admission, outcome: outcome, firstEventId: firstEventId, now: now)
+    }
+
+    /// Logs the request and its accepted items, wakes waiters, and applies the latency setting.
+    private func finish(
+        _ request: EmulatorHTTPRequest, admission: EmulatorState.Admission, outcome: Outcome, firstEventId: String?,
+        now: ContinuousClock.Instant
+    ) -> EmulatorHTTPResponse {
+        var outcome = outcome
+        let settings = admission.settings
         let retryAfter = outcome.response.headers.first { $0.0 == "retry-after" }?.1
         let record = EmulatorRequestRecord(
             index: admission.index, receivedAt: now, method: request.method.rawValue, path: String(request.path),
@@ -149,6 +175,31 @@ extension EmulatorService {
             "errorCount": .integer(outcome.refusedCount),
             "results": .array(results),
         ])
+        return outcome
+    }
+
+    /// Fast mode's answer: every item accepted, the result body written straight to bytes (the
+    /// same bytes `jsonResponse` would produce).
+    func fastIngestMany(_ items: JSONItemsSkimmer.Items, raw: [UInt8], settings: EmulatorState.Settings, requestIndex: Int) -> Outcome {
+        let count = items.spans.count
+        var outcome = Outcome(response: EmulatorHTTPResponse(status: 200, body: []), itemCount: count)
+        outcome.accepted.reserveCapacity(count)
+        var body: [UInt8] = []
+        body.reserveCapacity(32 + count * 64)
+        body.append(contentsOf: #"{"errorCount":0,"results":["#.utf8)
+        for position in 0..<count {
+            let eventId = items.eventIds[position] ?? RandomIdentifier.uuidLike()
+            if position > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: #"{"eventId":"#.utf8)
+            JSONValue.serializeString(eventId, into: &body)
+            body.append(contentsOf: #","error":""}"#.utf8)
+            outcome.accepted.append(EmulatorAcceptedItem(
+                requestIndex: requestIndex, position: position, eventId: eventId,
+                bytes: settings.recordItemBytes ? Array(raw[items.spans[position]]) : []
+            ))
+        }
+        body.append(contentsOf: "]}".utf8)
+        outcome.response = EmulatorHTTPResponse(status: 200, body: body)
         return outcome
     }
 

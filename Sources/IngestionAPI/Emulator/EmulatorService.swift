@@ -34,6 +34,9 @@ final class EmulatorService: Sendable {
     let logger: Logger
     /// Reference point for the relative timestamps of the admin endpoints.
     let createdAt: ContinuousClock.Instant
+    /// `createdAt` on the real-time clock, so arrival times can be reported as wall-clock times
+    /// that other processes can compare with their own.
+    let createdAtUnixMicroseconds: Int64
     /// Accepted connections, so shutdown can close them (closing the listening socket does not).
     let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
@@ -41,6 +44,7 @@ final class EmulatorService: Sendable {
         self.state = Mutex(EmulatorState(settings: settings))
         self.logger = logger
         self.createdAt = .now
+        self.createdAtUnixMicroseconds = WallClock.nowMicroseconds()
     }
 
     static let adminPrefix = "/_emulator/"

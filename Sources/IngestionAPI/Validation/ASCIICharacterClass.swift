@@ -6,8 +6,9 @@
 struct ASCIICharacterClass: Sendable {
     /// The pattern as written in the OpenAPI document, for messages.
     let pattern: String
-    private let low: UInt64
-    private let high: UInt64
+    /// Membership bits of bytes 0–63 and 64–127.
+    let low: UInt64
+    let high: UInt64
 
     init(pattern: String, characters: String) {
         var low: UInt64 = 0

@@ -30,7 +30,11 @@ public enum EmailAddressFormat {
 
     /// Why `text` is not a valid RFC 5321 mailbox, or nil when it is.
     public static func invalidReason(_ text: String) -> String? {
-        let bytes = Array(text.utf8)
+        invalidReason(utf8: Array(text.utf8))
+    }
+
+    /// The same check on the address's UTF-8 bytes.
+    static func invalidReason(utf8 bytes: [UInt8]) -> String? {
         if bytes.contains(where: { $0 >= 0x80 }) {
             return "non-ASCII characters are not allowed"
         }

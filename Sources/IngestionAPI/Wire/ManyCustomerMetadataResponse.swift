@@ -14,6 +14,11 @@ public struct ManyCustomerMetadataResponse: Sendable, Equatable {
     /// result that is not a readable result object. A missing or non-integer `errorCount` is
     /// recomputed from the results rather than failing the whole response.
     public static func decode(_ body: [UInt8]) -> ManyCustomerMetadataResponse? {
+        decodeCommonShape(body) ?? decodeAnyShape(body)
+    }
+
+    /// The general path: a parsed tree, read as `init(jsonValue:)` reads it.
+    static func decodeAnyShape(_ body: [UInt8]) -> ManyCustomerMetadataResponse? {
         guard let value = try? JSONParser.parse(body) else { return nil }
         return ManyCustomerMetadataResponse(jsonValue: value)
     }

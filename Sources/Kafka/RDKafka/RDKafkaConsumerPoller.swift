@@ -15,6 +15,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private let maxMessagesPerEvent: Int
     private let pollTimeoutMs: Int32
 
+    let deliveryWindow: RDKafkaDeliveryWindow?
     private let stopRequested = Atomic<Bool>(false)
     private let completion = RDKafkaThreadCompletion()
 
@@ -32,11 +33,17 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         self.revocationTimeout = configuration.revocationTimeout
         self.maxMessagesPerEvent = max(1, configuration.maxMessagesPerEvent)
         self.pollTimeoutMs = max(1, configuration.pollTimeout.milliseconds)
+        self.deliveryWindow = configuration.deliveryWindow.map {
+            RDKafkaDeliveryWindow(window: $0, maxWait: configuration.pollTimeout)
+        }
     }
 
     func start(client: RDKafkaClient) {
+        let nudger = deliveryWindow.map { _ in RDKafkaFetchNudger(client: client) }
+        nudger?.start()
         let thread = Thread { [self] in
-            self.run(client: client)
+            defer { nudger?.stop() }
+            self.run(client: client, nudger: nudger)
         }
         thread.name = "kafka-consumer-poll"
         thread.start()
@@ -44,6 +51,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     func requestStop() {
         stopRequested.store(true, ordering: .releasing)
+        deliveryWindow?.stop()
     }
 
     /// Returns once the poll thread has closed the consumer (left the group).
@@ -51,11 +59,19 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         await completion.wait()
     }
 
-    private func run(client: RDKafkaClient) {
+    private func run(client: RDKafkaClient, nudger: RDKafkaFetchNudger?) {
         let rk = client.handle
+        // Set when the window held this thread back, so librdkafka's queue may have filled up
+        // and its fetcher gone to sleep; cleared once the queue ran dry and the fetcher was woken.
+        var held = false
         while !stopRequested.load(ordering: .acquiring) {
-            guard let first = rd_kafka_consumer_poll(rk, pollTimeoutMs) else {
+            if deliveryWindow?.waitForRoom() == true { held = true }
+            guard let first = rd_kafka_consumer_poll(rk, held ? 5 : pollTimeoutMs) else {
                 flushPending()
+                if held {
+                    nudger?.nudge()
+                    held = false
+                }
                 continue
             }
             take(first)
@@ -94,6 +110,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     private func flushPending() {
         guard !pending.isEmpty else { return }
+        deliveryWindow?.delivered(pending.count)
         continuation.yield(.messages(pending))
         pending = []
     }

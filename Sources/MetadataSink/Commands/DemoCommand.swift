@@ -134,7 +134,7 @@ struct DemoRun {
                 "bootstrap.servers": bootstrap, "group.id": Self.group, "auto.offset.reset": "earliest",
                 // The mock coordinator waits up to the session timeout for departed members.
                 "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-            ]),
+            ], deliveryWindow: PipelineConfiguration().maxBufferedRecords / 2),
             logger: logger)
         try consumer.subscribe(topics: [Self.topic])
         let health = SinkHealth()

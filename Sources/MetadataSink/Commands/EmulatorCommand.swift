@@ -39,8 +39,14 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Answer 413 to larger request bodies.")
     var maxBodyBytes: Int = 10 * 1024 * 1024
 
-    @Flag(help: "Accept every item without validating it (benchmarks).")
+    @Flag(help: "Parse every body and accept every item without validating it, answering a full per-item result (benchmarks).")
     var fast = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Keep each accepted item's bytes for /_emulator/accepted?items=true; --no-record-item-bytes keeps only eventIds (long benchmarks)."
+    )
+    var recordItemBytes = true
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
@@ -54,7 +60,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             apiSecret: apiSecret,
             businessRulePrefix: businessRulePrefix.isEmpty ? nil : businessRulePrefix,
             maxBodyBytes: maxBodyBytes,
-            fastMode: fast
+            fastMode: fast,
+            recordItemBytes: recordItemBytes
         )
     }
 

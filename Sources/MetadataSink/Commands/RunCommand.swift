@@ -46,7 +46,11 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = SinkMetrics()
 
         let consumer = try KafkaConsumer(
-            configuration: .init(properties: configuration.consumerProperties, revocationTimeout: .seconds(15)),
+            configuration: .init(
+                properties: configuration.consumerProperties, revocationTimeout: .seconds(15),
+                // Half the pipeline's buffer bound: a backlog waits in librdkafka's prefetch
+                // queue and partitions are paused only when the API stops taking records.
+                deliveryWindow: configuration.pipeline.maxBufferedRecords / 2),
             logger: Logger(label: "metadata-sink.kafka.consumer"))
         try consumer.subscribe(topics: configuration.kafka.topics)
         var producerProperties = configuration.producerProperties

@@ -41,16 +41,26 @@ struct SinkConfiguration: Sendable {
 
     /// librdkafka properties for the consumer: the pass-through properties plus
     /// `bootstrap.servers` and `group.id`. (`KafkaConsumerConfiguration` adds manual commits.)
-    ///
-    /// `auto.offset.reset` defaults to `earliest`, not librdkafka's `latest`: a new group must
-    /// not skip what was produced before it first started, as Kafka Connect's sinks also choose.
     var consumerProperties: [String: String] {
-        var properties = kafka.properties
-        if properties["auto.offset.reset"] == nil { properties["auto.offset.reset"] = "earliest" }
+        var properties = Self.consumerDefaults.merging(kafka.properties) { _, given in given }
         properties["bootstrap.servers"] = kafka.bootstrapServers
         properties["group.id"] = kafka.groupID
         return properties
     }
+
+    /// librdkafka settings the sink chooses differently from librdkafka's defaults; a
+    /// `KAFKA_PROPERTY_…` setting overrides each.
+    ///
+    /// - `queued.max.messages.kbytes` 8192 (librdkafka: 65536): the prefetch queue. The poll
+    ///   thread hands records over only while the pipeline has room (its delivery window), so a
+    ///   backlog waits here; 8 MiB keeps the fetcher ahead (bench: same throughput as 64 MiB)
+    ///   and the process's peak RSS under a backlog from ~137 MiB to ~85 MiB.
+    /// - `auto.offset.reset` `earliest` (librdkafka: `latest`): a new group must not skip what
+    ///   was produced before it first started, as Kafka Connect's sinks also choose.
+    static let consumerDefaults: [String: String] = [
+        "queued.max.messages.kbytes": "8192",
+        "auto.offset.reset": "earliest",
+    ]
 
     /// librdkafka properties for the dead-letter producer: the pass-through properties plus
     /// `bootstrap.servers`. (`KafkaProducerConfiguration` adds idempotence and acks=all.)

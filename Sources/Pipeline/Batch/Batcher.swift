@@ -14,10 +14,21 @@ struct Batcher {
         let enqueuedAt: ContinuousClock.Instant
     }
 
+    /// One partition's waiting records, with their item bytes plus one separator each, kept as
+    /// they change so that readiness never has to walk the records.
+    struct Queue {
+        var entries: Deque<Entry> = []
+        var bytes = 0
+
+        var first: Entry? { entries.first }
+        var isEmpty: Bool { entries.isEmpty }
+        var count: Int { entries.count }
+    }
+
     let maxItems: Int
     let maxBytes: Int
     let linger: Duration
-    private var queues: [TopicPartition: Deque<Entry>] = [:]
+    private var queues: [TopicPartition: Queue] = [:]
     /// Partitions with a request in flight, and which batch holds each.
     private(set) var busy: [TopicPartition: Int] = [:]
     private(set) var count = 0
@@ -35,7 +46,7 @@ struct Batcher {
     var isEmpty: Bool { count == 0 }
 
     mutating func append(_ record: SinkRecord, now: ContinuousClock.Instant) {
-        queues[record.topicPartition, default: []].append(Entry(record: record, enqueuedAt: now))
+        queues[record.topicPartition, default: Queue()].append(Entry(record: record, enqueuedAt: now))
         count += 1
         bytes += record.byteCount
     }
@@ -49,7 +60,7 @@ struct Batcher {
         for (partition, queue) in queues where busy[partition] == nil {
             guard let first = queue.first else { continue }
             items += queue.count
-            size += queue.reduce(0) { $0 + $1.record.byteCount + 1 }
+            size += queue.bytes
             if oldest == nil || first.enqueuedAt < oldest! { oldest = first.enqueuedAt }
             if items >= maxItems || size >= maxBytes { return true }
         }
@@ -66,23 +77,34 @@ struct Batcher {
     /// goes, alone: the API's answer (413) decides its fate, not a guess of ours.
     mutating func takeBatch(id: Int) -> [SinkRecord] {
         let candidates = queues
-            .filter { busy[$0.key] == nil && !$0.value.isEmpty }
-            .sorted { $0.value.first!.enqueuedAt < $1.value.first!.enqueuedAt }
+            .compactMap { entry in busy[entry.key] == nil ? entry.value.first.map { (entry.key, $0.enqueuedAt) } : nil }
+            .sorted { $0.1 < $1.1 }
         var batch: [SinkRecord] = []
+        batch.reserveCapacity(min(maxItems, count))
         var size = Self.envelopeBytes
-        outer: for (partition, _) in candidates {
-            while let entry = queues[partition]?.first {
+        var full = false
+        for (partition, _) in candidates {
+            // Taken out of the dictionary while it is drained: one lookup per partition, not per record.
+            guard var queue = queues.removeValue(forKey: partition) else { continue }
+            while let entry = queue.first {
                 let added = entry.record.byteCount + (batch.isEmpty ? 0 : 1)
-                if !batch.isEmpty && (batch.count >= maxItems || size + added > maxBytes) { break outer }
+                if !batch.isEmpty && (batch.count >= maxItems || size + added > maxBytes) {
+                    full = true
+                    break
+                }
                 batch.append(entry.record)
                 size += added
-                queues[partition]!.removeFirst()
+                queue.removeFirst()
                 count -= 1
                 bytes -= entry.record.byteCount
                 busy[partition] = id
-                if batch.count >= maxItems { break outer }
+                if batch.count >= maxItems {
+                    full = true
+                    break
+                }
             }
-            if queues[partition]?.isEmpty == true { queues[partition] = nil }
+            if !queue.isEmpty { queues[partition] = queue }
+            if full { break }
         }
         return batch
     }
@@ -97,7 +119,7 @@ struct Batcher {
         var removed: [SinkRecord] = []
         for partition in partitions {
             guard let queue = queues.removeValue(forKey: partition) else { continue }
-            for entry in queue {
+            for entry in queue.entries {
                 removed.append(entry.record)
                 count -= 1
                 bytes -= entry.record.byteCount
@@ -108,5 +130,19 @@ struct Batcher {
 
     func queuedPartitions() -> Set<TopicPartition> {
         Set(queues.filter { !$0.value.isEmpty }.keys)
+    }
+}
+
+extension Batcher.Queue {
+    mutating func append(_ entry: Batcher.Entry) {
+        entries.append(entry)
+        bytes += entry.record.byteCount + 1
+    }
+
+    @discardableResult
+    mutating func removeFirst() -> Batcher.Entry {
+        let entry = entries.removeFirst()
+        bytes -= entry.record.byteCount + 1
+        return entry
     }
 }

@@ -61,6 +61,9 @@ struct PartitionOffsetTracker: Equatable {
     /// The record is being worked on asynchronously (sent, or dead-lettered).
     mutating func began() { inFlight += 1 }
 
+    /// `count` records are being worked on asynchronously.
+    mutating func began(count: Int) { inFlight += count }
+
     /// The record has its outcome. `wasInFlight` tells whether `began()` was called for it.
     mutating func finish(_ offset: Int64, wasInFlight: Bool = true) {
         guard phase != .released else { return }
@@ -68,6 +71,11 @@ struct PartitionOffsetTracker: Equatable {
         guard let index = index(of: offset), !outstanding[index].isFinal else { return }
         outstanding[index].isFinal = true
         while let first = outstanding.first, first.isFinal { outstanding.removeFirst() }
+    }
+
+    /// Each of these in-flight records has its outcome.
+    mutating func finish(offsets: some Sequence<Int64>) {
+        for offset in offsets { finish(offset) }
     }
 
     /// The offset to commit (the next one to read after everything final), if any was seen.

@@ -34,6 +34,21 @@ struct RecordValidator: Sendable {
         return .valid(SinkRecord(message: message, eventId: eventId, preparedItem: prepared))
     }
 
+    /// The fast path: for a valid item in the common shape (see `CustomerItemFastPath`), the
+    /// record to send, straight from the bytes without a parsed tree; nil sends the message through
+    /// `RecordDecoder` and `validate(_:message:)`, which decide everything else and word the errors.
+    func fastRecord(_ message: KafkaMessage, maxDepth: Int) -> SinkRecord? {
+        guard let value = message.value, let valid = CustomerItemFastPath.validItem(value, maxDepth: maxDepth) else {
+            return nil
+        }
+        if let eventId = valid.eventId {
+            return SinkRecord(message: message, eventId: eventId, preparedItem: nil)
+        }
+        let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
+        guard let spliced = Self.splice(eventId: eventId, into: value) else { return nil }
+        return SinkRecord(message: message, eventId: eventId, preparedItem: spliced)
+    }
+
     /// Inserts `"eventId":"…",` right after the opening brace, keeping every other byte.
     /// Valid items have at least the two required members, so a comma always follows.
     static func splice(eventId: String, into value: [UInt8]) -> [UInt8]? {

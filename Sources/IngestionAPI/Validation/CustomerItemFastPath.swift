@@ -1,0 +1,286 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The common case in one pass: a scan of an item's bytes that checks, at once, that it is strict
+/// JSON and that it satisfies the item schema, without building a `JSONValue` tree (which costs
+/// an allocation per key and per value, and then as many frees).
+///
+/// It accepts a deliberately narrow shape: an object whose members are the schema's own
+/// properties, each at most once; string values without escape sequences; `null` where the schema
+/// allows it (except for `eventId`, whose `null` the sink replaces by re-encoding the item); and
+/// `attributes` as `null` or an array of objects with `name`/`value` strings. Anything else,
+/// valid or not (unknown properties, escapes, numbers, any violation), returns nil: the caller
+/// then takes the general path, `JSONParser` and `CustomerMetadataValidator`, which also write
+/// the error messages. So this type can only make the sink faster, never change a verdict: it
+/// answers "valid" only for items the general path also finds valid, which its tests check.
+public enum CustomerItemFastPath {
+    public struct ValidItem: Sendable, Equatable {
+        /// The item's `eventId`; nil when the item has none.
+        public let eventId: String?
+    }
+
+    /// `ValidItem` when `bytes` is, in the narrow shape above, a valid item; nil otherwise.
+    /// `maxDepth` is the parser's nesting limit, which the fast path respects too.
+    public static func validItem(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> ValidItem? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = Scanner(bytes: buffer, maxDepth: maxDepth)
+            return scanner.item()
+        }
+    }
+
+    /// What the scan checks for each of the ten string properties, as plain values (reading the
+    /// schema's `StringField`s would retain and release their strings on every record).
+    struct StringRule {
+        let low: UInt64
+        let high: UInt64
+        let hasPattern: Bool
+        let maxLength: Int
+        let nullable: Bool
+        let email: Bool
+    }
+
+    static let rules: [StringRule] = CustomerMetadataSchema.stringFields.map { field in
+        StringRule(
+            low: field.pattern?.low ?? 0, high: field.pattern?.high ?? 0, hasPattern: field.pattern != nil,
+            maxLength: field.maxLength ?? Int.max, nullable: field.nullable, email: field.emailFormat)
+    }
+
+    /// Property names as bytes, in slot order (`CustomerMetadataSchema.slot(of:)`).
+    static let names: [[UInt8]] = [
+        "externalConversationId", "externalCustomerId", "eventId", "status", "phoneNumber", "emailAddress",
+        "userId", "addressCountry", "addressState", "addressZipcode", "attributes",
+    ].map { Array($0.utf8) }
+
+    static let eventIdSlot = 2
+    static let attributesSlot = 10
+
+    struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let end: Int
+        let maxDepth: Int
+        var pos = 0
+        // Read once per item: every access to a static goes through its lazy initialiser check.
+        let rules = CustomerItemFastPath.rules
+        let names = CustomerItemFastPath.names
+
+        init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+            self.bytes = bytes
+            self.end = bytes.count
+            self.maxDepth = maxDepth
+        }
+
+        mutating func item() -> ValidItem? {
+            skipWhitespace()
+            guard maxDepth >= 1, take(UInt8(ascii: "{")) else { return nil }
+            skipWhitespace()
+            var seen: UInt16 = 0
+            var eventId: String?
+            // An empty object lacks the required properties.
+            while true {
+                guard let key = quotedASCII(), let slot = slot(of: key) else { return nil }
+                let bit: UInt16 = 1 << UInt16(slot)
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+                skipWhitespace()
+                guard take(UInt8(ascii: ":")) else { return nil }
+                skipWhitespace()
+                if slot == CustomerItemFastPath.attributesSlot {
+                    guard attributes() else { return nil }
+                } else {
+                    guard let value = stringValue(slot: slot) else { return nil }
+                    if slot == CustomerItemFastPath.eventIdSlot {
+                        guard let value else { return nil }  // null: the general path re-encodes it
+                        eventId = String(decoding: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)
+                    }
+                }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                guard take(UInt8(ascii: "}")) else { return nil }
+                break
+            }
+            skipWhitespace()
+            // Trailing bytes, or a required property missing.
+            guard pos == end, seen & 0b11 == 0b11 else { return nil }
+            return ValidItem(eventId: eventId)
+        }
+
+        /// One of the ten string properties: the range of a valid string's content, `.some(nil)`
+        /// for an allowed `null`, nil for anything else.
+        mutating func stringValue(slot: Int) -> Range<Int>?? {
+            let rule = rules[slot]
+            if takeNull() { return rule.nullable ? .some(nil) : nil }
+            guard let range = quotedASCII() else { return nil }
+            if rule.hasPattern {
+                guard !range.isEmpty else { return nil }
+                for index in range {
+                    let byte = bytes[index]
+                    // Every byte is ASCII here, so the two masks cover it.
+                    let member = byte < 64 ? rule.low & (1 << UInt64(byte)) : rule.high & (1 << UInt64(byte - 64))
+                    guard member != 0 else { return nil }
+                }
+            }
+            // ASCII only, so characters are bytes.
+            guard range.count <= rule.maxLength else { return nil }
+            if rule.email, EmailAddressFormat.invalidReason(utf8: Array(UnsafeBufferPointer(rebasing: bytes[range]))) != nil {
+                return nil
+            }
+            return .some(range)
+        }
+
+        /// `null`, or an array of at most 10 objects with optional `name` (≤ 256 characters) and
+        /// `value` (≤ 1024) strings and nothing else.
+        mutating func attributes() -> Bool {
+            if takeNull() { return true }
+            guard maxDepth >= 2, take(UInt8(ascii: "[")) else { return false }
+            skipWhitespace()
+            if take(UInt8(ascii: "]")) { return true }
+            var count = 0
+            while true {
+                count += 1
+                guard count <= CustomerMetadataSchema.attributesMaxItems, maxDepth >= 3, attribute() else { return false }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                return take(UInt8(ascii: "]"))
+            }
+        }
+
+        mutating func attribute() -> Bool {
+            guard take(UInt8(ascii: "{")) else { return false }
+            skipWhitespace()
+            if take(UInt8(ascii: "}")) { return true }
+            var seenName = false
+            var seenValue = false
+            while true {
+                guard let key = quotedASCII() else { return false }
+                let limit: Int
+                if key.count == 4, memoryEquals(key, Self.nameBytes), !seenName {
+                    seenName = true
+                    limit = CustomerMetadataSchema.attributeNameMaxLength
+                } else if key.count == 5, memoryEquals(key, Self.valueBytes), !seenValue {
+                    seenValue = true
+                    limit = CustomerMetadataSchema.attributeValueMaxLength
+                } else {
+                    return false
+                }
+                skipWhitespace()
+                guard take(UInt8(ascii: ":")) else { return false }
+                skipWhitespace()
+                guard let characters = quotedUTF8Length(), characters <= limit else { return false }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                return take(UInt8(ascii: "}"))
+            }
+        }
+
+        /// A string of printable ASCII without escapes, at `pos`: its content's range.
+        mutating func quotedASCII() -> Range<Int>? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = pos
+            while pos < end {
+                let byte = bytes[pos]
+                if byte == UInt8(ascii: "\"") {
+                    pos += 1
+                    return start..<(pos - 1)
+                }
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+                pos += 1
+            }
+            return nil
+        }
+
+        /// A string without escapes, in well-formed UTF-8, at `pos`: its length in code points.
+        mutating func quotedUTF8Length() -> Int? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            var characters = 0
+            while pos < end {
+                let byte = bytes[pos]
+                if byte == UInt8(ascii: "\"") {
+                    pos += 1
+                    return characters
+                }
+                guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+                if byte < 0x80 {
+                    pos += 1
+                } else {
+                    guard let length = UTF8Sequence.length(in: bytes, at: pos) else { return nil }
+                    pos += length
+                }
+                characters += 1
+            }
+            return nil
+        }
+
+        @inline(__always)
+        mutating func take(_ byte: UInt8) -> Bool {
+            guard pos < end, bytes[pos] == byte else { return false }
+            pos += 1
+            return true
+        }
+
+        mutating func takeNull() -> Bool {
+            guard pos + 4 <= end, bytes[pos] == UInt8(ascii: "n"), bytes[pos + 1] == UInt8(ascii: "u"),
+                  bytes[pos + 2] == UInt8(ascii: "l"), bytes[pos + 3] == UInt8(ascii: "l")
+            else { return false }
+            pos += 4
+            return true
+        }
+
+        @inline(__always)
+        mutating func skipWhitespace() {
+            while pos < end {
+                switch bytes[pos] {
+                case 0x20, 0x0A, 0x0D, 0x09: pos += 1
+                default: return
+                }
+            }
+        }
+
+        /// The slot of the property named by the bytes in `key` (see `names`); nil for a name the
+        /// schema does not have.
+        func slot(of key: Range<Int>) -> Int? {
+            // The length narrows the eleven names down to one or two.
+            let candidates: (Int, Int)
+            switch key.count {
+            case 22: candidates = (0, -1)
+            case 18: candidates = (1, -1)
+            case 7: candidates = (2, -1)
+            case 6: candidates = (3, 6)
+            case 11: candidates = (4, -1)
+            case 12: candidates = (5, 8)
+            case 14: candidates = (7, 9)
+            case 10: candidates = (10, -1)
+            default: return nil
+            }
+            if memoryEquals(key, names[candidates.0]) { return candidates.0 }
+            if candidates.1 >= 0, memoryEquals(key, names[candidates.1]) { return candidates.1 }
+            return nil
+        }
+
+        static let nameBytes: StaticString = "name"
+        static let valueBytes: StaticString = "value"
+
+        func memoryEquals(_ range: Range<Int>, _ expected: StaticString) -> Bool {
+            guard range.count == expected.utf8CodeUnitCount else { return false }
+            return memcmp(bytes.baseAddress! + range.lowerBound, expected.utf8Start, range.count) == 0
+        }
+
+        func memoryEquals(_ range: Range<Int>, _ expected: [UInt8]) -> Bool {
+            guard range.count == expected.count else { return false }
+            return expected.withUnsafeBufferPointer { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, range.count) == 0 }
+        }
+    }
+}

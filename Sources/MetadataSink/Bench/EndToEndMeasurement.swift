@@ -1,0 +1,95 @@
+import HTTPClient
+import Kafka
+
+/// (b) and (d): `metadata-sink run` on the backlog, from the moment it is ready (joined its
+/// group) until the group's committed offsets, read back from the broker, reach the end of every
+/// partition. CPU and peak memory are read from the sink's own `/proc` entries.
+enum EndToEndMeasurement {
+    static func run(
+        in environment: BenchEnvironment,
+        ends: [TopicPartition: Int64],
+        batchItems: Int,
+        maxInFlight: Int,
+        group: String
+    ) async throws -> BenchReport.EndToEnd {
+        let settings = environment.settings
+        try await environment.admin.reset()
+        let probe = try environment.probe(group: group)
+        let sink = try await BenchSinkProcess.start(
+            in: environment, topic: BenchSettings.topic, group: group,
+            batchItems: batchItems, maxInFlight: maxInFlight, lingerMilliseconds: settings.lingerMilliseconds)
+        do {
+            try await sink.waitUntilReady(http: environment.http, timeout: .seconds(60))
+            let started = ContinuousClock.now
+            guard let before = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let othersBefore = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
+            let progress = Task { await logProgress(of: sink, in: environment, since: started) }
+            defer { progress.cancel() }
+            let committed = try await waitForCommits(probe: probe, ends: ends, sink: sink.child, timeout: settings.phaseTimeout)
+            let seconds = (ContinuousClock.now - started).seconds
+            guard let after = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
+            let othersAfter = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
+            let stats = try await environment.admin.stats()
+            let deadLettered = try probe.watermarks(TopicPartition(topic: BenchSettings.deadLetterTopic, partition: 0)).high
+            let status = await sink.child.terminate()
+            await probe.shutdown()
+            return BenchReport.EndToEnd(
+                batchItems: batchItems, maxInFlight: maxInFlight, records: settings.records,
+                ingested: stats["acceptedItems"]?.intValue ?? 0, deadLettered: Int(deadLettered),
+                apiRequests: stats["requests"]?.intValue ?? 0, committed: committed, seconds: seconds,
+                cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakResidentBytes: after.peakResidentBytes,
+                emulatorCpuSeconds: othersAfter[0] - othersBefore[0], brokerCpuSeconds: othersAfter[1] - othersBefore[1],
+                exitStatus: status)
+        } catch {
+            await sink.child.terminate()
+            await probe.shutdown()
+            throw error
+        }
+    }
+
+    /// With `--verbose`: the sink's own counters from its `/metrics` every 100 ms, to see where
+    /// a run spends its time.
+    static func logProgress(of sink: BenchSinkProcess, in environment: BenchEnvironment, since started: ContinuousClock.Instant) async {
+        guard environment.logger.logLevel <= .info else { return }
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
+        let names = ["records_consumed_total", "records_ingested_total", "in_flight_requests", "paused_partitions"]
+        while !Task.isCancelled {
+            if let response = try? await environment.http.execute(request) {
+                var values: [String] = []
+                for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                    for name in names where line.hasPrefix("metadata_sink_\(name) ") {
+                        values.append("\(name)=\(line.split(separator: " ").last ?? "")")
+                    }
+                }
+                environment.logger.info("sink progress", metadata: [
+                    "seconds": "\(BenchReport.fixed((ContinuousClock.now - started).seconds, 2))", "metrics": "\(values.joined(separator: " "))",
+                ])
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Polls the group's committed offsets until every partition's is at its end. There is no
+    /// event to await in another process; each poll is one OffsetFetch to the broker.
+    static func waitForCommits(
+        probe: KafkaConsumer, ends: [TopicPartition: Int64], sink: BenchChildProcess, timeout: Duration
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        let partitions = Array(ends.keys)
+        while ContinuousClock.now < deadline {
+            let committed = try probe.committed(partitions)
+            if ends.allSatisfy({ $0.value == 0 || (committed[$0.key] ?? nil) == $0.value }) { return true }
+            guard sink.exitStatus == nil else {
+                throw BenchError("run exited (\(sink.exitStatus ?? -1)) before committing the backlog; its last output:\n\(sink.lastOutput)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

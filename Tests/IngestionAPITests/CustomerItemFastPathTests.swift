@@ -1,0 +1,187 @@
+import Testing
+@testable import IngestionAPI
+
+/// The fast path may only say "valid" where the general path (strict parser, then validator)
+/// says valid too, with the same eventId; and it must say so for the common shapes, or it would
+/// speed nothing up.
+@Suite("CustomerItemFastPath")
+struct CustomerItemFastPathTests {
+    /// What the general path concludes: the eventId of a valid item (nil: valid without one), or
+    /// `.invalid` for anything it refuses.
+    enum GeneralVerdict: Equatable {
+        case valid(eventId: String?)
+        case validWithNullEventId
+        case invalid
+    }
+
+    static func generalVerdict(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> GeneralVerdict {
+        guard let item = try? JSONParser.parse(bytes, maxDepth: maxDepth), case .object = item,
+              CustomerMetadataValidator.validate(item).isEmpty
+        else { return .invalid }
+        if item["eventId"]?.isNull == true { return .validWithNullEventId }
+        return .valid(eventId: item["eventId"]?.stringValue)
+    }
+
+    /// Checks the one property that matters: a fast "valid" is always the general verdict too.
+    static func expectAgreement(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth, _ comment: String = "",
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let fast = CustomerItemFastPath.validItem(bytes, maxDepth: maxDepth) else { return }
+        let general = generalVerdict(bytes, maxDepth: maxDepth)
+        #expect(general == .valid(eventId: fast.eventId),
+                "fast path said valid for \(String(decoding: bytes, as: UTF8.self)) \(comment)", sourceLocation: sourceLocation)
+    }
+
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    static let minimal = #"{"externalConversationId":"conv-1","externalCustomerId":"cust-1"}"#
+
+    @Test("sample events, valid and refused by the business rule, take the fast path with their eventId")
+    func samplesTakeTheFastPath() {
+        for index in 0..<500 {
+            for kind in [SampleCustomerEvents.Kind.valid, .businessRefused] {
+                let value = SampleCustomerEvents.value(index: index, kind: kind)
+                let fast = CustomerItemFastPath.validItem(value)
+                #expect(fast != nil, "sample \(index) \(kind) should take the fast path")
+                #expect(fast.map { Self.generalVerdict(value) == .valid(eventId: $0.eventId) } ?? false)
+            }
+        }
+    }
+
+    @Test("bad samples never take the fast path")
+    func badSamplesFallBack() {
+        for index in 0..<300 {
+            for kind in [SampleCustomerEvents.Kind.schemaInvalid, .malformed] {
+                #expect(CustomerItemFastPath.validItem(SampleCustomerEvents.value(index: index, kind: kind)) == nil)
+            }
+        }
+    }
+
+    @Test("valid variations of the common shape take the fast path", arguments: [
+        minimal,
+        #"  {"externalCustomerId" : "a.b@c-d_e" ,  "externalConversationId":"X"}  "#,
+        "{\n\t\"externalConversationId\": \"c\",\r\n \"externalCustomerId\": \"d\"\n}\n",
+        #"{"externalConversationId":"c","externalCustomerId":"d","eventId":"e-1_2","status":null,"phoneNumber":null,"emailAddress":null,"userId":null,"addressCountry":null,"addressState":null,"addressZipcode":null,"attributes":null}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{},{"name":"n"},{"value":"v"},{"value":"","name":""}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":"Zürich","value":"日本語 😀"}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":"first.last+tag@sub.example.co"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","phoneNumber":"+1(555)555-0100.12"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":"x@[192.168.0.1]"}"#,
+    ])
+    func commonShapes(_ text: String) {
+        let fast = CustomerItemFastPath.validItem(Self.bytes(text))
+        #expect(fast != nil)
+        Self.expectAgreement(Self.bytes(text))
+    }
+
+    @Test("everything else falls back to the general path", arguments: [
+        "", " ", "{}", "[]", "null", #""x""#, "{", #"{"externalConversationId":"c"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d"} x"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d",}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d""#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","externalCustomerId":"e"}"#,  // duplicate key
+        #"{"externalConversationId":"c","externalCustomerId":"d","other":"x"}"#,  // unknown property: general path
+        #"{"externalConversationId":"c","externalCustomerId":"d","eventId":null}"#,  // null eventId: re-encoded
+        #"{"externalConversationId":"c","externalCustomerId":"d","eventId":"a\u0062"}"#,  // escape
+        #"{"externalConversationId":"c","externalCustomerId":"d","status":""}"#,  // empty: pattern needs one
+        #"{"externalConversationId":"c d","externalCustomerId":"d"}"#,  // pattern
+        #"{"externalConversationId":"c","externalCustomerId":"d","phoneNumber":"call me"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","addressZipcode":"12345678901234567"}"#,  // 17 > 16
+        #"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":"no-at-sign"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":"a@-b"}"#,
+        #"{"externalConversationId":"c","externalCustomerId":null}"#,
+        #"{"externalConversationId":"c","externalCustomerId":5}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","status":true}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":{}}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[null]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":null}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":"a","name":"b"}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"extra":"a"}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{},{},{},{},{},{},{},{},{},{},{}]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{}],}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{},]}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","attributes":nul}"#,
+        #"{"externalConversationId":"c","externalCustomerId":"d","status":nullx}"#,
+        "{\"externalConversationId\":\"c\u{7}\",\"externalCustomerId\":\"d\"}",  // control character
+        "{\"externalConversationId\":\"Zürich\",\"externalCustomerId\":\"d\"}",  // non-ASCII breaks the pattern
+        "\u{FEFF}{\"externalConversationId\":\"c\",\"externalCustomerId\":\"d\"}",  // BOM
+    ])
+    func fallsBack(_ text: String) {
+        #expect(CustomerItemFastPath.validItem(Self.bytes(text)) == nil)
+    }
+
+    @Test("attribute strings must be well-formed UTF-8 within their length limits")
+    func attributeStrings() {
+        func item(_ attribute: [UInt8]) -> [UInt8] {
+            Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"value":""#) + attribute + Self.bytes(#""}]}"#)
+        }
+        #expect(CustomerItemFastPath.validItem(item([0xC3, 0xA9])) != nil)  // é
+        #expect(CustomerItemFastPath.validItem(item([0xC3])) == nil)  // truncated sequence
+        #expect(CustomerItemFastPath.validItem(item([0xED, 0xA0, 0x80])) == nil)  // surrogate
+        #expect(CustomerItemFastPath.validItem(item([0xC0, 0xAF])) == nil)  // overlong
+        // 1024 code points of two bytes each fit; 1025 do not.
+        #expect(CustomerItemFastPath.validItem(item(Array([[UInt8]](repeating: [0xC3, 0xA9], count: 1024).joined()))) != nil)
+        #expect(CustomerItemFastPath.validItem(item(Array([[UInt8]](repeating: [0xC3, 0xA9], count: 1025).joined()))) == nil)
+        for bytes in [[0xC3, 0xA9], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80]] as [[UInt8]] {
+            Self.expectAgreement(item(bytes))
+        }
+    }
+
+    @Test("the nesting limit is respected like the parser's")
+    func nestingLimit() {
+        let withAttributes = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{}]}"#)
+        let withEmptyArray = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","attributes":[]}"#)
+        #expect(CustomerItemFastPath.validItem(withAttributes, maxDepth: 3) != nil)
+        #expect(CustomerItemFastPath.validItem(withAttributes, maxDepth: 2) == nil)
+        #expect(CustomerItemFastPath.validItem(withEmptyArray, maxDepth: 2) != nil)
+        #expect(CustomerItemFastPath.validItem(withEmptyArray, maxDepth: 1) == nil)
+        #expect(CustomerItemFastPath.validItem(Self.bytes(Self.minimal), maxDepth: 0) == nil)
+        for depth in 0...4 {
+            Self.expectAgreement(withAttributes, maxDepth: depth)
+            Self.expectAgreement(withEmptyArray, maxDepth: depth)
+        }
+    }
+
+    @Test("20,000 mutations of valid items: whenever the fast path says valid, so does the general path")
+    func mutationsNeverDisagree() {
+        var random = Xorshift(seed: 0x5EED_F00D)
+        let interesting: [UInt8] = Array(#""\{}[],: n0a.@-_+()"#.utf8) + [0x00, 0x09, 0x0A, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xFF]
+        let seeds: [[UInt8]] = (0..<20).map { SampleCustomerEvents.value(index: $0, kind: .valid) } + [
+            Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":"é","value":"v"},{}],"eventId":null}"#),
+            Self.bytes(#"{ "externalConversationId" : "c" , "externalCustomerId" : "d" , "emailAddress" : "\"q\"@x.y" }"#),
+        ]
+        var fastAccepted = 0
+        for round in 0..<20_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<(1 + random.next(3)) {
+                guard !bytes.isEmpty else { break }
+                let position = random.next(bytes.count)
+                switch random.next(5) {
+                case 0: bytes[position] = interesting[random.next(interesting.count)]
+                case 1: bytes.remove(at: position)
+                case 2: bytes.insert(interesting[random.next(interesting.count)], at: position)
+                case 3:
+                    let length = min(bytes.count - position, 1 + random.next(12))
+                    bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
+                default: bytes.removeSubrange(position...)
+                }
+            }
+            if CustomerItemFastPath.validItem(bytes) != nil { fastAccepted += 1 }
+            Self.expectAgreement(bytes, "(round \(round))")
+        }
+        // Some mutants stay valid (a changed letter in a value): the comparison was exercised.
+        #expect(fastAccepted > 100)
+    }
+
+    /// A small deterministic generator: the mutations are the same on every run.
+    struct Xorshift {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import IngestionAPI
+import Testing
+
+/// Proves that `bench` works end to end with a small backlog; the figures themselves are the
+/// benchmark's business, never asserted here.
+@Suite("metadata-sink bench, as a process", .serialized, .timeLimit(.minutes(5)))
+struct BenchCommandTests {
+    @Test("a small run prints one JSON object whose figures account for every record")
+    func smallRunAccountsForEveryRecord() async throws {
+        let output = try await BinaryProcess.run([
+            "bench", "--records", "3000", "--partitions", "4", "--latency-rate", "200", "--latency-seconds", "2", "--json",
+        ])
+        #expect(output.status == 0, "stderr: \(output.stderr.suffix(3000))")
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "one JSON object and nothing else on stdout")
+        let json = try JSONParser.parse(Array(try #require(lines.last).utf8))
+
+        #expect(json["records"]?.intValue == 3000)
+        #expect(json["partitions"]?.intValue == 4)
+        #expect(json["batchItems"]?.intValue == 1000)
+        #expect(json["maxInFlight"]?.intValue == 4)
+
+        let ceiling = try #require(json["ceiling"])
+        #expect(ceiling["records"]?.intValue == 3000)
+        #expect((ceiling["bytes"]?.intValue ?? 0) >= 3000 * 300)
+        let ceilingRate = try #require(ceiling["recordsPerSecond"]?.doubleValue)
+        #expect(ceilingRate > 0)
+
+        let endToEnd = try #require(json["endToEnd"])
+        #expect(endToEnd["records"]?.intValue == 3000)
+        #expect(endToEnd["ingested"]?.intValue == 3000, "every record reached the API")
+        #expect(endToEnd["deadLettered"]?.intValue == 0)
+        #expect(endToEnd["committed"] == .bool(true), "the group's offsets reached the end")
+        #expect(endToEnd["exitStatus"]?.intValue == 0, "the sink drained and stopped cleanly on SIGTERM")
+        #expect((endToEnd["apiRequests"]?.intValue ?? 0) >= 3, "3000 records need at least three requests of 1000")
+        #expect((endToEnd["peakRssBytes"]?.intValue ?? 0) > 1_000_000)
+        let seconds = try #require(endToEnd["seconds"]?.doubleValue)
+        let rate = try #require(endToEnd["recordsPerSecond"]?.doubleValue)
+        #expect(seconds > 0)
+        #expect(abs(rate - 3000 / seconds) <= max(1, rate * 0.01))
+        let cpu = try #require(endToEnd["cpuSeconds"]?.doubleValue)
+        let cpuPerMillion = try #require(endToEnd["cpuSecondsPerMillionRecords"]?.doubleValue)
+        #expect(cpu >= 0)
+        #expect(abs(cpuPerMillion - cpu * 1_000_000 / 3000) <= max(0.01, cpuPerMillion * 0.01) + 2)
+
+        let ratio = try #require(json["ratio"]?.doubleValue)
+        #expect(abs(ratio - rate / ceilingRate) <= 0.01 + ratio * 0.01)
+
+        let latency = try #require(json["latency"])
+        #expect(latency["rate"]?.intValue == 200)
+        #expect(latency["records"]?.intValue == 400, "2 measured seconds at 200 records/s, after the warm-up")
+        let p50 = try #require(latency["p50Ms"]?.doubleValue)
+        let p99 = try #require(latency["p99Ms"]?.doubleValue)
+        let max = try #require(latency["maxMs"]?.doubleValue)
+        #expect(p50 > 0 && p50 <= p99 && p99 <= max)
+
+        #expect(json["sweep"] == .array([]))
+    }
+
+    @Test("an impossible backlog is refused before anything starts")
+    func refusesBacklogTooLargeForTheMockCluster() async throws {
+        let output = try await BinaryProcess.run(["bench", "--records", "2000000", "--partitions", "4"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("--records"))
+    }
+}
