@@ -38,16 +38,21 @@ struct BinaryProcess {
 
     /// Runs to completion and returns its exit status and output. The environment is the test's
     /// plus `environment`, or only `environment` when `inheritEnvironment` is false.
-    static func run(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true) async throws -> Output {
-        let (process, stdout, stderr) = prepare(arguments, environment: environment, inheritEnvironment: inheritEnvironment)
-        // Read both pipes while the child runs, so a full pipe can never block it.
-        async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-        async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+    ///
+    /// The pipes are read on plain threads (`ChildProcess`): a blocking read on one of the
+    /// concurrency pool's few threads would starve every other test of the run.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = true,
+        timeout: Duration = .seconds(600)
+    ) async throws -> Output {
+        let child = try ChildProcess(
+            arguments.first ?? "metadata-sink", arguments: arguments, environment: environment,
+            inheritEnvironment: inheritEnvironment)
+        try await child.wait(for: "the exit and the end of its output", timeout: timeout) {
+            $0.exit != nil && $0.streamsClosed == 2
         }
-        return Output(status: status, stdout: String(decoding: await out, as: UTF8.self),
-                      stderr: String(decoding: await err, as: UTF8.self))
+        let snapshot = child.snapshot
+        func text(_ lines: [String]) -> String { lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n" }
+        return Output(status: snapshot.exit!.status, stdout: text(snapshot.stdout), stderr: text(snapshot.stderr))
     }
 }

@@ -13,6 +13,8 @@ final class ChildProcess: @unchecked Sendable {
         var stdout: [String] = []
         var stderr: [String] = []
         var exit: Termination?
+        /// Both streams read to their end (a last line without a newline included).
+        var streamsClosed = 0
     }
 
     struct Termination: Sendable, Equatable {
@@ -199,6 +201,14 @@ final class ChildProcess: @unchecked Sendable {
                         state.snapshot.stderr += lines
                     }
                 }
+            }
+            update(state) { state in
+                let rest = isStdout ? state.partialOut : state.partialErr
+                if !rest.isEmpty {
+                    let line = String(decoding: rest, as: UTF8.self)
+                    if isStdout { state.snapshot.stdout.append(line) } else { state.snapshot.stderr.append(line) }
+                }
+                state.snapshot.streamsClosed += 1
             }
             withExtendedLifetime(handle) {}
         }

@@ -51,11 +51,13 @@ final class SignalledBinary: @unchecked Sendable {
 
     /// Waits for the process to end by itself.
     func exitStatus() async -> Int32 {
+        // A plain thread: a blocking wait on a dispatch or concurrency-pool thread would starve
+        // the other tests of the run (two such threads on a 2-core machine).
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread {
                 self.process.waitUntilExit()
                 continuation.resume(returning: self.process.terminationStatus)
-            }
+            }.start()
         }
     }
 
