@@ -235,17 +235,19 @@ final class PipelineEngine {
         metrics.inFlightRequests(batchesInFlight.count)
     }
 
-    /// Consecutive records of the same partition, in order.
+    /// Consecutive records read from the same partition, in order. Grouped by where each record
+    /// was read (its position), not by its message: a redriven record carries its original's
+    /// coordinates, but its offset is tracked in the dead-letter topic it was read from.
     static func partitionRuns(_ records: [SinkRecord]) -> [(partition: TopicPartition, range: Range<Int>)] {
         var runs: [(partition: TopicPartition, range: Range<Int>)] = []
         var start = 0
         while start < records.count {
-            let first = records[start].message
+            let first = records[start].position.topicPartition
             var end = start + 1
-            while end < records.count, records[end].message.partition == first.partition, records[end].message.topic == first.topic {
+            while end < records.count, records[end].position.topicPartition == first {
                 end += 1
             }
-            runs.append((first.topicPartition, start..<end))
+            runs.append((first, start..<end))
             start = end
         }
         return runs
