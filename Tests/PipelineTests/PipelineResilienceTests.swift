@@ -141,6 +141,27 @@ struct PipelineResilienceTests {
         await harness.close()
     }
 
+    @Test("a dead letter delivered only by inference (duplicate sequence, no offset) is written again")
+    func unconfirmedDeadLetterIsWrittenAgain() async throws {
+        let harness = try await PipelineHarness(partitions: 1)
+        let invalid = Array(#"{"externalConversationId":"bad id","externalCustomerId":"u-0"}"#.utf8)
+        try await harness.produce([invalid])
+        // The next Produce answer says "duplicate sequence number" without writing anything:
+        // librdkafka reports the dead letter delivered, with no offset.
+        harness.cluster.pushRequestErrors(.produce, [.duplicateSequenceNumber])
+        let running = try harness.makePipeline()
+        let partition = TopicPartition(topic: harness.topic, partition: 0)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try harness.committed()[partition] != .some(1), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try harness.committed()[partition] == .some(1))
+        // Committed, so the dead letter must be in the topic.
+        #expect(try harness.deadLetterCount() == 1)
+        try await running.stopGracefully()
+        await harness.close()
+    }
+
     @Test("bad input gets its documented outcome and the pipeline keeps running")
     func badInput() async throws {
         let harness = try await PipelineHarness(partitions: 1)

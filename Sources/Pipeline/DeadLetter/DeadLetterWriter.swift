@@ -3,8 +3,8 @@ import Logging
 
 /// Stage 6: the dead-letter topic.
 ///
-/// A record counts as dead-lettered only once the broker has acknowledged it (the producer is
-/// idempotent with `acks=all`). A failed produce is retried with backoff until it succeeds, and
+/// A record counts as dead-lettered only once the broker has acknowledged it with an offset (the
+/// producer is idempotent with `acks=all`). A failed produce is retried with backoff until it succeeds, and
 /// meanwhile the record is not final, so the commit cannot pass it and readiness turns false.
 public final class DeadLetterWriter: Sendable {
     public let topic: String
@@ -43,27 +43,42 @@ public final class DeadLetterWriter: Sendable {
             let results = await producer.sendAll(pending)
             var failed: [KafkaProducerRecord] = []
             var failedCoordinates: [String] = []
+            var produceFailed = false
             for (index, result) in results.enumerated() {
-                if case .failure(let error) = result {
-                    failed.append(pending[index])
-                    failedCoordinates.append(coordinates[index])
+                switch result {
+                case .success(let report) where report.hasOffset:
+                    continue
+                case .success:
+                    // Delivered by inference (a duplicate-sequence answer), with no offset to
+                    // show for it. Written again: a second dead letter is acceptable
+                    // (at-least-once); a missing one is a lost record.
+                    logger.warning("dead-letter delivery not confirmed with an offset; writing it again", metadata: [
+                        "record": "\(coordinates[index])", "dlqTopic": "\(topic)",
+                    ])
+                case .failure(let error):
+                    produceFailed = true
                     metrics.deadLetterProduceFailed()
                     logger.warning("dead-letter produce failed; holding the commit and retrying", metadata: [
                         "record": "\(coordinates[index])", "error": "\(error.name): \(error.message)", "dlqTopic": "\(topic)",
                     ])
                 }
+                failed.append(pending[index])
+                failedCoordinates.append(coordinates[index])
             }
             if failed.isEmpty {
                 health.setDeadLetterUnwritable(false)
                 return
             }
-            health.setDeadLetterUnwritable(true)
-            if let fatal = producer.fatalError {
-                logger.critical("dead-letter producer failed fatally; records are held until restart",
-                                metadata: ["error": "\(fatal)"])
-            }
             pending = failed
             coordinates = failedCoordinates
+            // Unconfirmed deliveries alone do not make the topic unwritable.
+            if produceFailed {
+                health.setDeadLetterUnwritable(true)
+                if let fatal = producer.fatalError {
+                    logger.critical("dead-letter producer failed fatally; records are held until restart",
+                                    metadata: ["error": "\(fatal)"])
+                }
+            }
             try await Task.sleep(for: backoff.nextDelay())
         }
     }
