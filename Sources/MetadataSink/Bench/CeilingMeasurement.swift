@@ -12,6 +12,7 @@ enum CeilingMeasurement {
             environment: BenchEnvironment.quietEnvironment)
         let line = try await child.firstLine(timeout: timeout + .seconds(30)) { $0.hasPrefix("{") }
         let status = await child.waitForExit(timeout: .seconds(30))
+        environment.logger.info("ceiling", metadata: ["result": "\(line)"])
         guard status == 0, let json = try? JSONParser.parse(line),
               let records = json["records"]?.intValue, let bytes = json["bytes"]?.intValue,
               let seconds = json["seconds"]?.doubleValue, let cpu = json["cpuSeconds"]?.doubleValue
