@@ -10,6 +10,8 @@ public enum KafkaCeilingReader {
         public var bytes: Int
         /// From the assignment to the last record.
         public var duration: Duration
+        /// From the assignment to the first record: start-up (offset lookup, first fetch).
+        public var firstRecordAfter: Duration
     }
 
     /// Reads the partitions of `topic` in `ends` from their beginning up to (not including) their
@@ -30,6 +32,11 @@ public enum KafkaCeilingReader {
         rd_kafka_poll_set_consumer(rk)
         defer { _ = rd_kafka_consumer_close(rk) }
 
+        // Metadata first, outside the clock: assigning partitions whose leader is not known yet
+        // makes librdkafka retry the offset lookup half a second later, a start-up cost the sink
+        // (which learns the metadata while joining its group) does not pay either.
+        _ = try client.partitionCount(topic: topic, timeout: timeout)
+
         // The last offset still to read, per partition; partitions with nothing to read are done.
         var remaining: [Int32: Int64] = [:]
         for (partition, end) in ends where end > 0 { remaining[partition] = end - 1 }
@@ -43,6 +50,7 @@ public enum KafkaCeilingReader {
         var records = 0
         var bytes = 0
         var last = start
+        var first: ContinuousClock.Instant?
         let deadline = start + timeout
         while !remaining.isEmpty {
             guard let message = rd_kafka_consumer_poll(rk, 100) else {
@@ -54,6 +62,7 @@ public enum KafkaCeilingReader {
             }
             let m = message.pointee
             if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                if first == nil { first = .now }
                 records += 1
                 bytes += m.len
                 if let lastOffset = remaining[m.partition], m.offset >= lastOffset {
@@ -63,6 +72,6 @@ public enum KafkaCeilingReader {
             }
             rd_kafka_message_destroy(message)
         }
-        return Result(records: records, bytes: bytes, duration: last - start)
+        return Result(records: records, bytes: bytes, duration: last - start, firstRecordAfter: (first ?? last) - start)
     }
 }

@@ -15,23 +15,27 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// How long one poll waits for a message; bounds how quickly a stop request is noticed.
     public var pollTimeout: Duration
     /// When set, the poll thread takes no more messages from librdkafka while the application
-    /// holds this many (see `KafkaConsumer.updateDeliveryWindow`), waiting at most `pollTimeout`
-    /// at a time so that rebalances are still served. `nil`: messages are handed over as fast as
-    /// librdkafka fetches them.
+    /// holds this many (see `KafkaConsumer.updateDeliveryWindow`), waiting at most
+    /// `deliveryWindowMaxWait` at a time so that rebalances are still served. `nil`: messages are
+    /// handed over as fast as librdkafka fetches them.
     public var deliveryWindow: Int?
+    /// How long the poll thread waits for room in a full window before it polls anyway.
+    public var deliveryWindowMaxWait: Duration
 
     public init(
         properties: [String: String],
         revocationTimeout: Duration = .seconds(15),
         maxMessagesPerEvent: Int = 1000,
         pollTimeout: Duration = .milliseconds(100),
-        deliveryWindow: Int? = nil
+        deliveryWindow: Int? = nil,
+        deliveryWindowMaxWait: Duration = .milliseconds(100)
     ) {
         self.properties = properties
         self.revocationTimeout = revocationTimeout
         self.maxMessagesPerEvent = maxMessagesPerEvent
         self.pollTimeout = pollTimeout
         self.deliveryWindow = deliveryWindow
+        self.deliveryWindowMaxWait = deliveryWindowMaxWait
     }
 
     var effectiveProperties: [String: String] {

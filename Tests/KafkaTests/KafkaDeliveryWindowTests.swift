@@ -60,7 +60,10 @@ struct KafkaDeliveryWindowTests {
         let consumer = try KafkaConsumer(
             configuration: .init(
                 properties: groupProperties(fixture.cluster, group: uniqueName("group")),
-                maxMessagesPerEvent: 10, pollTimeout: .seconds(2), deliveryWindow: 100),
+                // A window wait longer than the test: the poll thread stays held until released,
+                // however slowly a busy machine runs the test.
+                maxMessagesPerEvent: 10, pollTimeout: .milliseconds(200), deliveryWindow: 100,
+                deliveryWindowMaxWait: .seconds(120)),
             logger: testLogger("consumer"))
         try consumer.assign([TopicPartition(topic: fixture.name, partition: 0): 0])
         var iterator = consumer.events.makeAsyncIterator()
@@ -77,6 +80,7 @@ struct KafkaDeliveryWindowTests {
         #expect(window.deliveredCount <= 100 + 10, "at most one event beyond the window")
 
         // Released: the rest flows, in order.
+        consumer.updateDeliveryWindow(received: offsets.count, held: 0)
         while offsets.count < 1000, let event = await iterator.next() {
             if case .messages(let messages) = event { offsets += messages.map(\.offset) }
             consumer.updateDeliveryWindow(received: offsets.count, held: 0)

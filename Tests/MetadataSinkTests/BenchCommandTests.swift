@@ -26,6 +26,9 @@ struct BenchCommandTests {
         #expect((ceiling["bytes"]?.intValue ?? 0) >= 3000 * 300)
         let ceilingRate = try #require(ceiling["recordsPerSecond"]?.doubleValue)
         #expect(ceilingRate > 0)
+        let runs = try #require(ceiling["runs"]?.arrayValue?.compactMap { $0.doubleValue })
+        #expect(runs.count == 3)
+        #expect(runs.sorted()[1] == ceilingRate, "the median run")
 
         let endToEnd = try #require(json["endToEnd"])
         #expect(endToEnd["records"]?.intValue == 3000)

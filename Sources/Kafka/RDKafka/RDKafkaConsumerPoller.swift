@@ -34,7 +34,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         self.maxMessagesPerEvent = max(1, configuration.maxMessagesPerEvent)
         self.pollTimeoutMs = max(1, configuration.pollTimeout.milliseconds)
         self.deliveryWindow = configuration.deliveryWindow.map {
-            RDKafkaDeliveryWindow(window: $0, maxWait: configuration.pollTimeout)
+            RDKafkaDeliveryWindow(window: $0, maxWait: configuration.deliveryWindowMaxWait)
         }
     }
 

@@ -39,13 +39,15 @@ struct BenchCeilingCommand: ParsableCommand {
         }
         let before = ProcessUsage.current()
         let result = try KafkaCeilingReader.read(
-            properties: ["bootstrap.servers": bootstrapServers, "group.id": "bench-ceiling"],
+            properties: ["bootstrap.servers": bootstrapServers, "group.id": "bench-ceiling"].merging(
+                ProcessInfo.processInfo.environment["CEILING_FETCH_WAIT"].map { ["fetch.wait.max.ms": $0] } ?? [:]) { $1 },
             topic: topic, ends: endOffsets, timeout: .seconds(timeout), logger: logger)
         let after = ProcessUsage.current()
         let object: JSONValue = [
             "records": .integer(result.records),
             "bytes": .integer(result.bytes),
             "seconds": .number(String(format: "%.4f", result.duration.seconds)),
+            "firstRecordSeconds": .number(String(format: "%.4f", result.firstRecordAfter.seconds)),
             "cpuSeconds": .number(String(format: "%.3f", (after?.cpuSeconds ?? 0) - (before?.cpuSeconds ?? 0))),
             "peakRssBytes": .integer(after?.peakResidentBytes ?? 0),
         ]

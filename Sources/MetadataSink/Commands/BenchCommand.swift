@@ -136,7 +136,7 @@ struct BenchRun {
         let ends = try await environment.produceBacklog()
 
         logger.info("(a) ceiling")
-        let ceiling = try await CeilingMeasurement.run(
+        let ceiling = try await CeilingMeasurement.median(
             in: environment, ends: Dictionary(uniqueKeysWithValues: ends.map { ($0.key.partition, $0.value) }),
             timeout: settings.phaseTimeout)
 
