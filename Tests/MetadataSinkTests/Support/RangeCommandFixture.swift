@@ -2,6 +2,7 @@ import Foundation
 import IngestionAPI
 import Kafka
 import Logging
+import TestSupport
 import Testing
 
 /// An in-process mock Kafka cluster and API emulator for running the built binary's `replay`,
@@ -85,26 +86,20 @@ final class RangeCommandFixture: Sendable {
             logger: Logger(label: "outsider"))
     }
 
+    private var probe: KafkaProbe { KafkaProbe(bootstrapServers: cluster.bootstrapServers) }
+
     func committed(group: String, partitions: [TopicPartition]) throws -> [TopicPartition: Int64?] {
-        try outsider(group: group).committed(partitions)
+        try probe.committed(group: group, partitions)
     }
 
     func endOffset(_ partition: TopicPartition) throws -> Int64 {
-        try outsider(group: "probe").watermarks(partition).high
+        try probe.endOffsets([partition])[partition] ?? 0
     }
 
     /// Reads `topic` from the beginning until `count` records have arrived.
     func read(_ topic: String, count: Int) async throws -> [KafkaMessage] {
         guard count > 0 else { return [] }
-        let reader = try outsider(group: "reader-\(UInt32.random(in: 0...UInt32.max))")
-        try reader.assign([TopicPartition(topic: topic, partition: 0): 0])
-        var messages: [KafkaMessage] = []
-        for await event in reader.events {
-            if case .messages(let batch) = event { messages += batch }
-            if messages.count >= count { break }
-        }
-        await reader.shutdown()
-        return messages
+        return try await probe.read(TopicPartition(topic: topic, partition: 0), count: count)
     }
 
     func close() async {
