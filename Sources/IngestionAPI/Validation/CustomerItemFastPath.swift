@@ -59,7 +59,7 @@ public enum CustomerItemFastPath {
     static let eventIdSlot = 2
     static let attributesSlot = 10
 
-    struct Scanner {
+    struct Scanner: JSONByteScanning {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
         let maxDepth: Int
@@ -164,10 +164,10 @@ public enum CustomerItemFastPath {
             while true {
                 guard let key = quotedASCII() else { return false }
                 let limit: Int
-                if key.count == 4, memoryEquals(key, Self.nameBytes), !seenName {
+                if key.count == 4, equals(key, Self.nameBytes), !seenName {
                     seenName = true
                     limit = CustomerMetadataSchema.attributeNameMaxLength
-                } else if key.count == 5, memoryEquals(key, Self.valueBytes), !seenValue {
+                } else if key.count == 5, equals(key, Self.valueBytes), !seenValue {
                     seenValue = true
                     limit = CustomerMetadataSchema.attributeValueMaxLength
                 } else {
@@ -176,7 +176,7 @@ public enum CustomerItemFastPath {
                 skipWhitespace()
                 guard take(UInt8(ascii: ":")) else { return false }
                 skipWhitespace()
-                guard let characters = quotedUTF8Length(), characters <= limit else { return false }
+                guard let characters = plainQuotedString()?.characters, characters <= limit else { return false }
                 skipWhitespace()
                 if take(UInt8(ascii: ",")) {
                     skipWhitespace()
@@ -202,53 +202,6 @@ public enum CustomerItemFastPath {
             return nil
         }
 
-        /// A string without escapes, in well-formed UTF-8, at `pos`: its length in code points.
-        mutating func quotedUTF8Length() -> Int? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
-            var characters = 0
-            while pos < end {
-                let byte = bytes[pos]
-                if byte == UInt8(ascii: "\"") {
-                    pos += 1
-                    return characters
-                }
-                guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
-                if byte < 0x80 {
-                    pos += 1
-                } else {
-                    guard let length = UTF8Sequence.length(in: bytes, at: pos) else { return nil }
-                    pos += length
-                }
-                characters += 1
-            }
-            return nil
-        }
-
-        @inline(__always)
-        mutating func take(_ byte: UInt8) -> Bool {
-            guard pos < end, bytes[pos] == byte else { return false }
-            pos += 1
-            return true
-        }
-
-        mutating func takeNull() -> Bool {
-            guard pos + 4 <= end, bytes[pos] == UInt8(ascii: "n"), bytes[pos + 1] == UInt8(ascii: "u"),
-                  bytes[pos + 2] == UInt8(ascii: "l"), bytes[pos + 3] == UInt8(ascii: "l")
-            else { return false }
-            pos += 4
-            return true
-        }
-
-        @inline(__always)
-        mutating func skipWhitespace() {
-            while pos < end {
-                switch bytes[pos] {
-                case 0x20, 0x0A, 0x0D, 0x09: pos += 1
-                default: return
-                }
-            }
-        }
-
         /// The slot of the property named by the bytes in `key` (see `names`); nil for a name the
         /// schema does not have.
         func slot(of key: Range<Int>) -> Int? {
@@ -272,11 +225,6 @@ public enum CustomerItemFastPath {
 
         static let nameBytes: StaticString = "name"
         static let valueBytes: StaticString = "value"
-
-        func memoryEquals(_ range: Range<Int>, _ expected: StaticString) -> Bool {
-            guard range.count == expected.utf8CodeUnitCount else { return false }
-            return memcmp(bytes.baseAddress! + range.lowerBound, expected.utf8Start, range.count) == 0
-        }
 
         func memoryEquals(_ range: Range<Int>, _ expected: [UInt8]) -> Bool {
             guard range.count == expected.count else { return false }

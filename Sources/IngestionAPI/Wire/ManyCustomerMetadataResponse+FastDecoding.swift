@@ -13,7 +13,7 @@ extension ManyCustomerMetadataResponse {
     }
 }
 
-private struct CommonShapeReader {
+private struct CommonShapeReader: JSONByteScanning {
     let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     var pos = 0
@@ -30,7 +30,7 @@ private struct CommonShapeReader {
         var results: [ItemResult]?
         repeat {
             skipWhitespace()
-            guard let key = plainString(), takeColon() else { return nil }
+            guard let key = plainQuotedString()?.content, takeColon() else { return nil }
             if equals(key, "errorCount"), errorCount == nil {
                 guard let count = integer() else { return nil }
                 errorCount = .some(count)
@@ -71,7 +71,7 @@ private struct CommonShapeReader {
         if !take(UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
-                guard let key = plainString(), takeColon() else { return nil }
+                guard let key = plainQuotedString()?.content, takeColon() else { return nil }
                 if equals(key, "eventId"), eventId == nil {
                     guard let value = stringOrNull() else { return nil }
                     eventId = .some(value)
@@ -90,36 +90,9 @@ private struct CommonShapeReader {
 
     /// A string without escapes (nil otherwise) or `null` (`.some(nil)`).
     mutating func stringOrNull() -> String?? {
-        if pos + 4 <= end, bytes[pos] == UInt8(ascii: "n") {
-            guard bytes[pos + 1] == UInt8(ascii: "u"), bytes[pos + 2] == UInt8(ascii: "l"), bytes[pos + 3] == UInt8(ascii: "l") else {
-                return nil
-            }
-            pos += 4
-            return .some(nil)
-        }
-        guard let range = plainString() else { return nil }
+        if takeNull() { return .some(nil) }
+        guard let range = plainQuotedString()?.content else { return nil }
         return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
-    }
-
-    /// The content of a string without escapes or control characters, in well-formed UTF-8.
-    mutating func plainString() -> Range<Int>? {
-        guard take(UInt8(ascii: "\"")) else { return nil }
-        let start = pos
-        while pos < end {
-            let byte = bytes[pos]
-            if byte == UInt8(ascii: "\"") {
-                pos += 1
-                return start..<(pos - 1)
-            }
-            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
-            if byte < 0x80 {
-                pos += 1
-            } else {
-                guard let length = UTF8Sequence.length(in: bytes, at: pos) else { return nil }
-                pos += length
-            }
-        }
-        return nil
     }
 
     /// A JSON integer (no fraction or exponent, no leading zeros) that fits an `Int`.
@@ -140,28 +113,5 @@ private struct CommonShapeReader {
         guard take(UInt8(ascii: ":")) else { return false }
         skipWhitespace()
         return true
-    }
-
-    func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
-        guard range.count == text.utf8CodeUnitCount else { return false }
-        for index in 0..<range.count where bytes[range.lowerBound + index] != text.utf8Start[index] { return false }
-        return true
-    }
-
-    @inline(__always)
-    mutating func take(_ byte: UInt8) -> Bool {
-        guard pos < end, bytes[pos] == byte else { return false }
-        pos += 1
-        return true
-    }
-
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while pos < end {
-            switch bytes[pos] {
-            case 0x20, 0x0A, 0x0D, 0x09: pos += 1
-            default: return
-            }
-        }
     }
 }
