@@ -28,11 +28,11 @@ public enum SampleCustomerEvents {
     public static func value(index: Int, kind: Kind) -> [UInt8] {
         switch kind {
         case .valid:
-            return item(index: index, customerId: "555.555.\(String(format4(index % 10_000)))-user\(index)@example.com").serialized()
+            return customer(index: index).serialized()
         case .businessRefused:
-            return item(index: index, customerId: "refuse-customer-\(index)").serialized()
+            return customer(index: index, customerId: "refuse-customer-\(index)").serialized()
         case .schemaInvalid:
-            var bad = item(index: index, customerId: "customer \(index)")  // a space breaks the pattern
+            var bad = customer(index: index, customerId: "customer \(index)")  // a space breaks the pattern
             bad.phoneNumber = "call me"
             return bad.serialized()
         case .malformed:
@@ -40,11 +40,14 @@ public enum SampleCustomerEvents {
         }
     }
 
-    private static func item(index: Int, customerId: String) -> CustomerMetadata {
+    /// The `index`-th valid customer, every property set and two attributes, like the spec's
+    /// example. Every fifth has no `eventId` (the sink derives one, as it must for producers that
+    /// leave it out); the others carry `<eventIdPrefix>-<index>`.
+    public static func customer(index: Int, customerId: String? = nil, eventIdPrefix: String = "event") -> CustomerMetadata {
         CustomerMetadata(
             externalConversationId: "conv-\(index)",
-            externalCustomerId: customerId,
-            eventId: index % 5 == 0 ? nil : "event-\(index)",
+            externalCustomerId: customerId ?? "555.555.\(format4(index % 10_000))-user\(index)@example.com",
+            eventId: index % 5 == 0 ? nil : "\(eventIdPrefix)-\(index)",
             status: index % 2 == 0 ? "new" : "existing",
             phoneNumber: "(555)555-\(format4(index % 10_000))",
             emailAddress: "user\(index)@example.com",

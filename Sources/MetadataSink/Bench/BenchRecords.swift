@@ -7,22 +7,7 @@ enum BenchRecords {
     /// it into the bytes it sends), as it must for real producers that leave it out; the others
     /// carry `<eventIdPrefix>-<index>`.
     static func value(index: Int, bytes: Int, eventIdPrefix: String) -> [UInt8] {
-        var item = CustomerMetadata(
-            externalConversationId: "conv-\(index)",
-            externalCustomerId: "555.555.\(digits4(index))-user\(index)@example.com",
-            eventId: index % 5 == 0 ? nil : "\(eventIdPrefix)-\(index)",
-            status: index % 2 == 0 ? "new" : "existing",
-            phoneNumber: "(555)555-\(digits4(index))",
-            emailAddress: "user\(index)@example.com",
-            userId: "user\(index)",
-            addressCountry: "United-States",
-            addressState: "New-York",
-            addressZipcode: "10001",
-            attributes: [
-                .init(name: "attr1_name", value: "attr1_value"),
-                .init(name: "attr2_name", value: "attr2_value"),
-            ]
-        )
+        var item = SampleCustomerEvents.customer(index: index, eventIdPrefix: eventIdPrefix)
         let unpadded = item.serialized().count
         // `,{"name":"note","value":"…"}` adds 27 bytes plus the value; attribute values may be
         // up to 1024 characters.
@@ -32,10 +17,5 @@ enum BenchRecords {
         let note = String(decoding: (0..<padding).map { letters[($0 + index) % letters.count] }, as: UTF8.self)
         item.attributes?.append(.init(name: "note", value: note))
         return item.serialized()
-    }
-
-    private static func digits4(_ index: Int) -> String {
-        let text = String(index % 10_000)
-        return String(repeating: "0", count: 4 - text.count) + text
     }
 }
