@@ -1,6 +1,7 @@
 import Kafka
 @testable import Pipeline
 import Testing
+import TestSupport
 
 /// A record of `bytes` item bytes on partition `partition` of one topic.
 private func sinkRecord(_ partition: Int32, _ offset: Int64, bytes: Int = 10) -> SinkRecord {

@@ -3,6 +3,7 @@ import HTTPClient
 @testable import IngestionAPI
 @testable import Pipeline
 import Testing
+import TestSupport
 
 
 /// Always the largest value: `Int64.random(in: 0...n)` then yields exactly `n`, the ceiling.

@@ -62,10 +62,7 @@ extension ChaosTests {
         #expect(accounting.deadLettered == 0 && letters.isEmpty, "\(accounting)")
         #expect(sink.isReady)
 
-        await sink.child.stop()
-        let leaks = LogHygiene.leaks(in: [sink.child] + stack.children)
-        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
-        await stack.close()
+        await stack.finishScenario(stopping: sink.child, logsOf: [sink.child])
         let peak = MemorySampler.megabytes(memory.peak)
         print("API outage: \(accounting); read \(Int(consumedDuringOutage)) during the outage; RSS peak \(peak), second-half range \(MemorySampler.megabytes(growth)); \(ContinuousClock.now - started)")
         ReliabilityRow(scenario: "API outage: 503 for 20 s", accounting: accounting).print()
@@ -112,12 +109,8 @@ extension ChaosTests {
         #expect(byBatch.keys.contains("?") == false)
 
         let accounting = try await stack.account(produced)
-        #expect(accounting.lost.isEmpty, "\(accounting)")
-        #expect(accounting.wrongErrors.isEmpty, "\(accounting.wrongErrors.prefix(5))")
-        await sink.child.stop()
-        let leaks = LogHygiene.leaks(in: [sink.child] + stack.children)
-        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
-        await stack.close()
+        LocalStack.expectNothingLost(accounting)
+        await stack.finishScenario(stopping: sink.child, logsOf: [sink.child])
         print("429 storm: \(accounting); gaps after a 429: \(gaps.min() ?? 0)…\(gaps.max() ?? 0) ms; \(ContinuousClock.now - started)")
         ReliabilityRow(scenario: "429 storm (20 × Retry-After 1–2 s)", accounting: accounting).print()
     }

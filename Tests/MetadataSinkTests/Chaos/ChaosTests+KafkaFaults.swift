@@ -36,13 +36,9 @@ extension ChaosTests {
         try await stack.eventually("ready again") { sink.isReady }
         #expect(sink.child.isRunning)
         let accounting = try await stack.account(produced)
-        #expect(accounting.lost.isEmpty, "\(accounting)")
-        #expect(accounting.wrongErrors.isEmpty, "\(accounting.wrongErrors.prefix(5))")
+        LocalStack.expectNothingLost(accounting)
 
-        await sink.child.stop()
-        let leaks = LogHygiene.leaks(in: [sink.child] + stack.children)
-        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
-        await stack.close()
+        await stack.finishScenario(stopping: sink.child, logsOf: [sink.child])
         print("brokers down: \(accounting); not ready at some point while down: \(everNotReady); \(ContinuousClock.now - started)")
         ReliabilityRow(scenario: "All brokers down for 10 s", accounting: accounting).print()
     }
@@ -98,14 +94,10 @@ extension ChaosTests {
             try stack.committedReachedEnd(group: group)
         }
         let accounting = try await stack.account(produced)
-        #expect(accounting.lost.isEmpty, "\(accounting)")
+        LocalStack.expectNothingLost(accounting)
         #expect(accounting.deadLettered == produced.count - valid, "\(accounting)")
-        #expect(accounting.wrongErrors.isEmpty, "\(accounting.wrongErrors.prefix(5))")
 
-        await sink.child.stop()
-        let leaks = LogHygiene.leaks(in: [sink.child] + stack.children)
-        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
-        await stack.close()
+        await stack.finishScenario(stopping: sink.child, logsOf: [sink.child])
         print("DLQ unwritable: \(accounting); commits held at \(firstFailed.sorted { $0.key.partition < $1.key.partition }.map(\.value)); \(ContinuousClock.now - started)")
         ReliabilityRow(scenario: "DLQ unwritable (Produce errors), then recovery", accounting: accounting).print()
     }

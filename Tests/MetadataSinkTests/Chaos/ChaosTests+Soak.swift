@@ -137,16 +137,12 @@ extension ChaosTests {
         memory.stop()
 
         let accounting = try await stack.account(all)
-        #expect(accounting.lost.isEmpty, "\(accounting)")
-        #expect(accounting.wrongErrors.isEmpty, "\(accounting.wrongErrors.prefix(5))")
+        LocalStack.expectNothingLost(accounting)
         #expect(faults.count >= 5, "\(faults)")
         let sink = try #require(current.value)
         #expect(sink.child.isRunning)
 
-        await sink.child.stop()
-        let leaks = LogHygiene.leaks(in: sinks + stack.children)
-        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
-        await stack.close()
+        await stack.finishScenario(stopping: sink.child, logsOf: sinks)
         let samples = memory.all.map(\.bytes)
         let drainedSeconds = Double(drained.components.seconds) + Double(drained.components.attoseconds) / 1e18
         soakReport("soak: faults \(faults.joined(separator: ", "))")

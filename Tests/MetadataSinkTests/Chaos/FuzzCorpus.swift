@@ -1,4 +1,5 @@
 import IngestionAPI
+import TestSupport
 
 /// Hostile record values for the fuzz scenario, generated from a seed: every one must be
 /// dead-lettered with an error that says what is wrong, and none may crash the sink or make it
@@ -65,7 +66,7 @@ enum FuzzCorpus {
     /// `count` cases, the categories in turn; deep nesting, the largest, one time in forty, at
     /// random (a fixed stride would pile them onto the same partitions). Keys keep every dead
     /// letter off DLQ partition `reserved` of `dlqPartitions`.
-    static func make(count: Int, dlqPartitions: Int32, reserved: Int32, using random: inout SeededRandom) -> [Case] {
+    static func make(count: Int, dlqPartitions: Int32, reserved: Int32, using random: inout SplitMix64) -> [Case] {
         let common = Category.allCases.filter { $0 != .deepNesting }
         return (0..<count).map { index in
             let category = Int.random(in: 0..<40, using: &random) == 0 ? .deepNesting : common[index % common.count]
@@ -104,7 +105,7 @@ enum FuzzCorpus {
         }
     }
 
-    private static func value(_ category: Category, index: Int, using random: inout SeededRandom) -> [UInt8] {
+    private static func value(_ category: Category, index: Int, using random: inout SplitMix64) -> [UInt8] {
         switch category {
         case .randomBytes:
             return (0..<Int.random(in: 1...160, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
