@@ -8,19 +8,6 @@ struct EmulatorAdminTests {
     static let auth = IngestionAPIEmulatorTests.auth
     static let many = MetadataIngestionAPI.manyCustomerMetadataPath
 
-    func withEmulator(_ body: (IngestionAPIEmulator, Int) async throws -> Void) async throws {
-        let emulator = IngestionAPIEmulator(configuration: IngestionAPIEmulatorTests.configuration)
-        try await emulator.start()
-        let port = try #require(emulator.port)
-        do {
-            try await body(emulator, port)
-        } catch {
-            try await emulator.shutdown()
-            throw error
-        }
-        try await emulator.shutdown()
-    }
-
     func postFaults(_ port: Int, _ json: String) async throws -> TestResponse {
         try await TestHTTPClient.send(port: port, "/_emulator/faults", body: Array(json.utf8))
     }

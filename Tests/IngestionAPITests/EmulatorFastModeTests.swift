@@ -11,16 +11,7 @@ struct EmulatorFastModeTests {
     func withFastEmulator(_ body: (IngestionAPIEmulator, Int) async throws -> Void) async throws {
         var configuration = IngestionAPIEmulatorTests.configuration
         configuration.fastMode = true
-        let emulator = IngestionAPIEmulator(configuration: configuration, logger: Logger(label: "test-emulator"))
-        _ = try await emulator.start()
-        let port = try #require(emulator.port)
-        do {
-            try await body(emulator, port)
-        } catch {
-            try await emulator.shutdown()
-            throw error
-        }
-        try await emulator.shutdown()
+        try await withEmulator(configuration, body)
     }
 
     @Test("every item is accepted and answered in order, its eventId echoed or generated, invalid ones too")

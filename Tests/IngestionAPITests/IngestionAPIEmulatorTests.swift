@@ -19,22 +19,6 @@ struct IngestionAPIEmulatorTests {
         ManyCustomerMetadataRequest.body(items: items.map { Array($0.utf8) })
     }
 
-    func withEmulator(
-        _ configuration: IngestionAPIEmulator.Configuration = configuration,
-        _ body: (IngestionAPIEmulator, Int) async throws -> Void
-    ) async throws {
-        let emulator = IngestionAPIEmulator(configuration: configuration, logger: Logger(label: "test-emulator"))
-        let url = try await emulator.start()
-        let port = try #require(emulator.port)
-        #expect(url == "http://127.0.0.1:\(port)")
-        do {
-            try await body(emulator, port)
-        } catch {
-            try await emulator.shutdown()
-            throw error
-        }
-        try await emulator.shutdown()
-    }
 
     @Test("missing or wrong credentials get 401; changing them at runtime lets the sink in")
     func authentication() async throws {
@@ -386,4 +370,23 @@ struct IngestionAPIEmulatorTests {
         try await emulator.shutdown()
         await #expect(throws: EmulatorError.alreadyStarted) { try await emulator.start() }
     }
+}
+
+/// Runs `body` against an emulator on a free loopback port, shut down afterwards whatever
+/// happens. Shared by the emulator's suites.
+func withEmulator(
+    _ configuration: IngestionAPIEmulator.Configuration = IngestionAPIEmulatorTests.configuration,
+    _ body: (IngestionAPIEmulator, Int) async throws -> Void
+) async throws {
+    let emulator = IngestionAPIEmulator(configuration: configuration, logger: Logger(label: "test-emulator"))
+    let url = try await emulator.start()
+    let port = try #require(emulator.port)
+    #expect(url == "http://127.0.0.1:\(port)")
+    do {
+        try await body(emulator, port)
+    } catch {
+        try await emulator.shutdown()
+        throw error
+    }
+    try await emulator.shutdown()
 }
