@@ -77,7 +77,7 @@ final class ChildProcess: @unchecked Sendable {
         }
         try process.run()
         pid = process.processIdentifier
-        Self.live.withLock { $0.insert(pid) }
+        _ = Self.live.withLock { $0.insert(pid) }
         Self.killAtExit
         Self.readLines(from: out.fileHandleForReading, into: shared, isStdout: true)
         Self.readLines(from: err.fileHandleForReading, into: shared, isStdout: false)
