@@ -144,44 +144,20 @@ struct CustomerItemFastPathTests {
 
     @Test("20,000 mutations of valid items: whenever the fast path says valid, so does the general path")
     func mutationsNeverDisagree() {
-        var random = Xorshift(seed: 0x5EED_F00D)
-        let interesting: [UInt8] = Array(#""\{}[],: n0a.@-_+()"#.utf8) + [0x00, 0x09, 0x0A, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xFF]
+        var mutator = ByteMutator(
+            seed: 0x5EED_F00D, interesting: Array(#""\{}[],: n0a.@-_+()"#.utf8) + [0x00, 0x09, 0x0A, 0x7F, 0x80, 0xC3, 0xA9, 0xED, 0xFF],
+            duplicatesRuns: true)
         let seeds: [[UInt8]] = (0..<20).map { SampleCustomerEvents.value(index: $0, kind: .valid) } + [
             Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":"é","value":"v"},{}],"eventId":null}"#),
             Self.bytes(#"{ "externalConversationId" : "c" , "externalCustomerId" : "d" , "emailAddress" : "\"q\"@x.y" }"#),
         ]
         var fastAccepted = 0
         for round in 0..<20_000 {
-            var bytes = seeds[round % seeds.count]
-            for _ in 0..<(1 + random.next(3)) {
-                guard !bytes.isEmpty else { break }
-                let position = random.next(bytes.count)
-                switch random.next(5) {
-                case 0: bytes[position] = interesting[random.next(interesting.count)]
-                case 1: bytes.remove(at: position)
-                case 2: bytes.insert(interesting[random.next(interesting.count)], at: position)
-                case 3:
-                    let length = min(bytes.count - position, 1 + random.next(12))
-                    bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
-                default: bytes.removeSubrange(position...)
-                }
-            }
+            let bytes = mutator.mutate(seeds[round % seeds.count])
             if CustomerItemFastPath.validItem(bytes) != nil { fastAccepted += 1 }
             Self.expectAgreement(bytes, "(round \(round))")
         }
         // Some mutants stay valid (a changed letter in a value): the comparison was exercised.
         #expect(fastAccepted > 100)
-    }
-
-    /// A small deterministic generator: the mutations are the same on every run.
-    struct Xorshift {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
     }
 }

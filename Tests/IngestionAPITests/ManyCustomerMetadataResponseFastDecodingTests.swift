@@ -40,22 +40,11 @@ struct ManyCustomerMetadataResponseFastDecodingTests {
 
     @Test("20,000 mutations of an answer: the one-pass reader reads one only as the general path does")
     func mutationsNeverDisagree() {
-        var random = CustomerItemFastPathTests.Xorshift(seed: 0x2E5B0)
-        let interesting: [UInt8] = Array(#""\{}[],: nul0-.e"#.utf8) + [0x00, 0x09, 0x80, 0xC3, 0xA9, 0xFF]
+        var mutator = ByteMutator(seed: 0x2E5B0, interesting: Array(#""\{}[],: nul0-.e"#.utf8) + [0x00, 0x09, 0x80, 0xC3, 0xA9, 0xFF])
         let seed = Self.bytes(#"{"errorCount":1,"results":[{"eventId":"e-1","error":""},{"eventId":"e-2","error":"FAIL"},{"error":null}]}"#)
         var read = 0
         for _ in 0..<20_000 {
-            var body = seed
-            for _ in 0..<(1 + random.next(3)) {
-                guard !body.isEmpty else { break }
-                let position = random.next(body.count)
-                switch random.next(4) {
-                case 0: body[position] = interesting[random.next(interesting.count)]
-                case 1: body.remove(at: position)
-                case 2: body.insert(interesting[random.next(interesting.count)], at: position)
-                default: body.removeSubrange(position...)
-                }
-            }
+            let body = mutator.mutate(seed)
             guard let fast = ManyCustomerMetadataResponse.decodeCommonShape(body) else { continue }
             read += 1
             #expect(fast == ManyCustomerMetadataResponse.decodeAnyShape(body), "\(String(decoding: body, as: UTF8.self))")
