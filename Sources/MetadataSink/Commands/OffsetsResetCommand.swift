@@ -61,12 +61,8 @@ struct OffsetsResetCommand: AsyncParsableCommand {
     func target() throws -> RangeBound {
         let given = [toOffset != nil, toTime != nil, toEarliest, toLatest].filter { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --to-offset N, --to-time RFC3339, --to-earliest, --to-latest") }
-        do {
-            return try toOffset.map { try .offset($0, option: "--to-offset") }
-                ?? toTime.map { try .time($0, option: "--to-time") } ?? (toEarliest ? .beginning : .end)
-        } catch let error as RangeBoundError {
-            throw ValidationError(error.description)
-        }
+        return try RangeBound.given(offset: toOffset, offsetOption: "--to-offset", time: toTime, timeOption: "--to-time")
+            ?? (toEarliest ? .beginning : .end)
     }
 
     struct PlanRow {

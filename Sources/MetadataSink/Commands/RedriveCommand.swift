@@ -102,11 +102,7 @@ struct RedriveCommand: AsyncParsableCommand {
     /// The start given on the command line; nil: where the group stopped.
     func start() throws -> RangeBound? {
         guard fromOffset == nil || fromTime == nil else { throw ValidationError("give at most one of --from-offset and --from-time") }
-        do {
-            return try fromOffset.map { try .offset($0, option: "--from-offset") } ?? fromTime.map { try .time($0, option: "--from-time") }
-        } catch let error as RangeBoundError {
-            throw ValidationError(error.description)
-        }
+        return try .given(offset: fromOffset, offsetOption: "--from-offset", time: fromTime, timeOption: "--from-time")
     }
 
     func run() async throws {

@@ -66,15 +66,9 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("give exactly one start: --from-offset N, --from-time RFC3339 or --from-beginning")
         }
         guard toOffset == nil || toTime == nil else { throw ValidationError("give at most one of --to-offset and --to-time") }
-        do {
-            let from: RangeBound = try fromOffset.map { try .offset($0, option: "--from-offset") }
-                ?? fromTime.map { try .time($0, option: "--from-time") } ?? .beginning
-            let to: RangeBound = try toOffset.map { try .offset($0, option: "--to-offset") }
-                ?? toTime.map { try .time($0, option: "--to-time") } ?? .end
-            return (from, to)
-        } catch let error as RangeBoundError {
-            throw ValidationError(error.description)
-        }
+        let from = try RangeBound.given(offset: fromOffset, offsetOption: "--from-offset", time: fromTime, timeOption: "--from-time")
+        let to = try RangeBound.given(offset: toOffset, offsetOption: "--to-offset", time: toTime, timeOption: "--to-time")
+        return (from ?? .beginning, to ?? .end)
     }
 
     func run() async throws {

@@ -22,8 +22,7 @@ final class RangeCommandFixture: Sendable {
     private let producer: KafkaProducer
 
     init(partitions: Int32 = 1) async throws {
-        var logger = Logger(label: "range-fixture")
-        logger.logLevel = .critical
+        let logger = quietLogger("range-fixture")
         cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         let suffix = UInt32.random(in: 0...UInt32.max)
         topic = "events-\(suffix)"
