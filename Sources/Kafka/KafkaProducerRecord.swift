@@ -37,3 +37,12 @@ public struct KafkaDeliveryReport: Sendable, Equatable {
     /// Whether the broker answered with the record's offset.
     public var hasOffset: Bool { offset >= 0 }
 }
+
+extension Result where Success == KafkaDeliveryReport, Failure == KafkaError {
+    /// Whether the record is known to be written: delivered with an offset. A failure, or a
+    /// delivery librdkafka only inferred, may have written nothing, so a caller that must not
+    /// lose the record sends it again (a second copy is the at-least-once price).
+    public var isConfirmedWrite: Bool {
+        if case .success(let report) = self { report.hasOffset } else { false }
+    }
+}

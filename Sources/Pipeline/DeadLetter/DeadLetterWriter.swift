@@ -44,10 +44,8 @@ public final class DeadLetterWriter: Sendable {
             var failed: [KafkaProducerRecord] = []
             var failedCoordinates: [String] = []
             var produceFailed = false
-            for (index, result) in results.enumerated() {
+            for (index, result) in results.enumerated() where !result.isConfirmedWrite {
                 switch result {
-                case .success(let report) where report.hasOffset:
-                    continue
                 case .success:
                     // Delivered by inference (a duplicate-sequence answer), with no offset to
                     // show for it. Written again: a second dead letter is acceptable

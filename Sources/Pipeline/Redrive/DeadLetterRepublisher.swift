@@ -137,10 +137,13 @@ public final class DeadLetterRepublisher: Service {
         while !pending.isEmpty {
             let results = await producer.sendAll(pending)
             var failed: [KafkaProducerRecord] = []
-            for (record, result) in zip(pending, results) {
+            for (record, result) in zip(pending, results) where !result.isConfirmedWrite {
+                failed.append(record)
                 if case .failure(let error) = result {
-                    failed.append(record)
                     logger.warning("republish failed; retrying", metadata: ["topic": "\(topic)", "error": "\(error.name): \(error.message)"])
+                } else {
+                    // As for dead letters: a delivery without an offset may not be written.
+                    logger.warning("republished record not confirmed with an offset; sending it again", metadata: ["topic": "\(topic)"])
                 }
             }
             pending = failed
