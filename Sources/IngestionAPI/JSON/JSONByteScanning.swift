@@ -59,6 +59,10 @@ extension JSONByteScanning {
         let start = pos
         var characters = 0
         while pos < end {
+            let plainEnd = PlainASCIIRun.end(in: bytes, from: pos, to: end)
+            characters += plainEnd - pos
+            pos = plainEnd
+            guard pos < end else { break }
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") {
                 pos += 1

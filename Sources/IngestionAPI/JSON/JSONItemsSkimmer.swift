@@ -166,6 +166,8 @@ struct JSONItemsSkimmer {
         pos += 1
         var escapes = false
         while pos < end {
+            pos = PlainASCIIRun.end(in: bytes, from: pos, to: end)
+            guard pos < end else { break }
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") {
                 pos += 1

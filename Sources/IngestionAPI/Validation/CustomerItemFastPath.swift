@@ -190,16 +190,10 @@ public enum CustomerItemFastPath {
         mutating func quotedASCII() -> Range<Int>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = pos
-            while pos < end {
-                let byte = bytes[pos]
-                if byte == UInt8(ascii: "\"") {
-                    pos += 1
-                    return start..<(pos - 1)
-                }
-                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
-                pos += 1
-            }
-            return nil
+            pos = PlainASCIIRun.end(in: bytes, from: pos, to: end)
+            guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { return nil }
+            pos += 1
+            return start..<(pos - 1)
         }
 
         /// The slot of the property named by the bytes in `key` (see `names`); nil for a name the
