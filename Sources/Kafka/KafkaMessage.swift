@@ -1,6 +1,10 @@
 /// A record read from Kafka. Key, value and headers are kept byte for byte so that a dead-lettered
 /// record can be republished exactly as it arrived.
-public struct KafkaMessage: Sendable {
+///
+/// An immutable class rather than a struct: a message is handed from the poll thread through the
+/// pipeline's stages, and each hand-over of a struct retains its topic, key, value and headers
+/// one by one (and releases them again), where a reference is one retain.
+public final class KafkaMessage: Sendable {
     public let topic: String
     public let partition: Int32
     public let offset: Int64
