@@ -19,8 +19,8 @@ final class PipelineEngine {
     let progress: CommitProgress
     let logger: Logger
 
-    private let decoder: RecordDecoder
-    private let validator = RecordValidator()
+    /// Decode and validate, for messages that reach the engine unchecked.
+    private let intake: RecordIntake
     private var batcher: Batcher
     private(set) var lifecycle = ConsumerLifecycle()
     private var trackers: [TopicPartition: PartitionOffsetTracker] = [:]
@@ -85,7 +85,7 @@ final class PipelineEngine {
         self.metrics = metrics
         self.progress = progress
         self.logger = logger
-        self.decoder = RecordDecoder(maxDepth: configuration.maxJSONDepth)
+        self.intake = RecordIntake(mode: mode, maxDepth: configuration.maxJSONDepth)
         self.batcher = Batcher(
             maxItems: configuration.effectiveBatchMaxItems,
             maxBytes: configuration.batchMaxBytes,
@@ -112,6 +112,9 @@ final class PipelineEngine {
     func handle(_ input: PipelineInput) {
         switch input {
         case .consumer(.messages(let messages)):
+            receivedMessages += messages.count
+            receive(intake.check(messages))
+        case .checked(let messages):
             receivedMessages += messages.count
             receive(messages)
         case .consumer(.assigned(let partitions)): assigned(partitions)
@@ -143,73 +146,64 @@ final class PipelineEngine {
 
     // MARK: decode → validate → batch
 
-    private func receive(_ messages: [KafkaMessage]) {
+    private func receive(_ messages: [CheckedMessage]) {
         guard lifecycle.acceptsRecords else { return }
         let now = ContinuousClock.now
         var letters: [DeadLetter] = []
         var skipped = 0
         var filtered = 0
         var consumed = 0
-        for read in messages {
-            let partition = read.topicPartition
-            if let end = mode.rangeBounds?.end, read.offset >= end[partition] ?? 0 {
-                rangeDelivered.insert(partition)
-                setPause(.rangeEnd, true, for: [partition])
-                continue
-            }
-            guard trackers[partition]?.track(read.offset) == .tracked else { continue }
-            consumed += 1
-            let position = ReadPosition(read)
-            // What is processed: the record read, or for a redrive the original a dead letter carries.
-            var message = read
-            var priorRedrives = 0
-            if case .redrive(_, _, let selection) = mode {
-                let deadLetter = DeadLetterRecord(read)
-                guard selection.matches(deadLetter) else {
+        var valid: [SinkRecord] = []
+        // Messages come in runs of one partition (a fetch answers partition by partition): its
+        // tracker is taken out for the run, and its valid records batched together, so that the
+        // dictionaries are looked up once per run rather than once per record.
+        var start = 0
+        while start < messages.count {
+            let partition = messages[start].read.topicPartition
+            var end = start + 1
+            while end < messages.count, messages[end].read.topicPartition == partition { end += 1 }
+            defer { start = end }
+            var tracker = trackers.removeValue(forKey: partition)
+            valid.removeAll(keepingCapacity: true)
+            var bytes = 0
+            var beyondRange = false
+            for checked in messages[start..<end] {
+                let read = checked.read
+                if case .beyondRange = checked.verdict {
+                    beyondRange = true
+                    continue
+                }
+                guard tracker?.track(read.offset) == .tracked else { continue }
+                consumed += 1
+                switch checked.verdict {
+                case .beyondRange:
+                    continue
+                case .notSelected:
                     // Not selected: final at once, so the redrive's group moves past it.
                     filtered += 1
-                    trackers[partition]?.finish(read.offset, wasInFlight: false)
+                    tracker?.finish(read.offset, wasInFlight: false)
                     continue
-                }
-                message = deadLetter.original
-                priorRedrives = deadLetter.redriveCount
-            }
-            func deadLetter(_ error: String, _ stage: DeadLetterStage, eventId: String? = nil) -> DeadLetter {
-                var letter = DeadLetter(message: message, error: error, stage: stage, eventId: eventId)
-                letter.position = position
-                if case .redrive = mode { letter.redriveCount = priorRedrives + 1 }
-                return letter
-            }
-            // The common shape in one pass; anything else through the full decoder and validator.
-            var valid = validator.fastRecord(message, maxDepth: configuration.maxJSONDepth)
-            if valid == nil {
-                switch decoder.decode(message) {
                 case .tombstone:
                     skipped += 1
-                    trackers[partition]?.finish(read.offset, wasInFlight: false)
+                    tracker?.finish(read.offset, wasInFlight: false)
                     continue
-                case .failed(let error):
-                    letters.append(deadLetter(error, .decode))
-                case .object(let item):
-                    switch validator.validate(item, message: message) {
-                    case .valid(let record):
-                        valid = record
-                    case .invalid(let error, let eventId):
-                        letters.append(deadLetter(error, .validate, eventId: eventId))
-                    }
+                case .deadLetter(let letter):
+                    letters.append(letter)
+                case .valid(let record):
+                    valid.append(record)
                 }
+                bytes += read.value?.count ?? 0
             }
-            if let valid {
-                if case .redrive = mode {
-                    // A redriven dead letter is tracked where it was read, not where its original was.
-                    batcher.append(valid.read(at: position, priorRedrives: priorRedrives), now: now)
-                } else {
-                    batcher.append(valid, now: now)
-                }
+            if let tracker { trackers[partition] = tracker }
+            if beyondRange {
+                rangeDelivered.insert(partition)
+                setPause(.rangeEnd, true, for: [partition])
             }
-            bufferedRecords += 1
-            bufferedBytes += message.value?.count ?? 0
+            batcher.append(contentsOf: valid, now: now)
+            bufferedRecords += valid.count
+            bufferedBytes += bytes
         }
+        bufferedRecords += letters.count
         metrics.consumed(consumed)
         if skipped > 0 { metrics.skipped(skipped) }
         if filtered > 0 { metrics.filtered(filtered) }

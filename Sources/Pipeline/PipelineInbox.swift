@@ -27,7 +27,7 @@ final class PipelineInbox: Sendable {
                 return (waiter, input)
             }
             switch input {
-            case .consumer, .consumerEnded: state.consumer.append(input)
+            case .consumer, .checked, .consumerEnded: state.consumer.append(input)
             default: state.outcomes.append(input)
             }
             return nil

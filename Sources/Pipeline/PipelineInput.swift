@@ -3,6 +3,8 @@ import Kafka
 /// Everything the pipeline's loop reacts to, in one ordered stream.
 enum PipelineInput: Sendable {
     case consumer(KafkaConsumerEvent)
+    /// The consumer's messages, decoded and validated on their way in (see `RecordIntake`).
+    case checked([CheckedMessage])
     case consumerEnded
     /// A batch hit a retryable failure: pause its partitions so nothing piles up behind it.
     case batchRetrying(batch: Int)

@@ -104,8 +104,16 @@ public final class SinkPipeline: Service {
         }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { [consumer] in
-                    for await event in consumer.events { input.yield(.consumer(event)) }
+                group.addTask { [consumer, mode, configuration] in
+                    // Decoding and validation happen here, beside the engine's loop rather than in it.
+                    let intake = RecordIntake(mode: mode, maxDepth: configuration.maxJSONDepth)
+                    for await event in consumer.events {
+                        if case .messages(let messages) = event {
+                            input.yield(.checked(intake.check(messages)))
+                        } else {
+                            input.yield(.consumer(event))
+                        }
+                    }
                     input.yield(.consumerEnded)
                 }
                 group.addTask { [configuration, lingerDeadline] in

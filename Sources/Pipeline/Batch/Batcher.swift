@@ -51,6 +51,19 @@ struct Batcher {
         bytes += record.byteCount
     }
 
+    /// Appends records of one partition, in order: one queue lookup for all of them.
+    mutating func append(contentsOf records: [SinkRecord], now: ContinuousClock.Instant) {
+        guard let partition = records.first?.topicPartition else { return }
+        var queue = queues.removeValue(forKey: partition) ?? Queue()
+        for record in records {
+            assert(record.topicPartition == partition, "append(contentsOf:) takes the records of one partition")
+            queue.append(Entry(record: record, enqueuedAt: now))
+            bytes += record.byteCount
+        }
+        count += records.count
+        queues[partition] = queue
+    }
+
     /// Whether a batch should go now: enough items or bytes are waiting on free partitions,
     /// the oldest of them has waited `linger`, or `flush` asks for everything.
     func hasReadyBatch(now: ContinuousClock.Instant, flush: Bool) -> Bool {

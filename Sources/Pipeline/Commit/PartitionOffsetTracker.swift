@@ -75,7 +75,17 @@ struct PartitionOffsetTracker: Equatable {
 
     /// Each of these in-flight records has its outcome.
     mutating func finish(offsets: some Sequence<Int64>) {
-        for offset in offsets { finish(offset) }
+        for offset in offsets {
+            // A partition's records are sent in order, one request at a time, so they usually
+            // finish at the front: no search needed.
+            if phase != .released, let first = outstanding.first, first.offset == offset {
+                inFlight = max(0, inFlight - 1)
+                outstanding.removeFirst()
+                while let next = outstanding.first, next.isFinal { outstanding.removeFirst() }
+            } else {
+                finish(offset)
+            }
+        }
     }
 
     /// The offset to commit (the next one to read after everything final), if any was seen.

@@ -1,0 +1,21 @@
+import Kafka
+
+/// A message as read, with what stages 1 and 2 (decode, validate) made of it.
+struct CheckedMessage: Sendable {
+    enum Verdict: Sendable {
+        /// Valid: the record to batch, tracked where it was read.
+        case valid(SinkRecord)
+        /// Failed to decode or validate: the dead letter to write.
+        case deadLetter(DeadLetter)
+        /// A null value: nothing to send, final at once.
+        case tombstone
+        /// A redrive's dead letter outside its selection: final at once.
+        case notSelected
+        /// At or past the end of a range: not processed.
+        case beyondRange
+    }
+
+    /// The message as read (for a redrive, the dead letter).
+    let read: KafkaMessage
+    let verdict: Verdict
+}
