@@ -40,6 +40,32 @@ struct BatcherTests {
         #expect(batcher.busy.isEmpty)
     }
 
+    @Test("a partition's run appended at once batches as the same records appended one by one")
+    func appendingARunMatchesAppendingEachRecord() {
+        var one = Batcher(maxItems: 4, maxBytes: 1000, linger: .milliseconds(150))
+        var run = one
+        let first = (0..<3).map { sinkRecord(1, $0, bytes: 5) }
+        let second = (3..<6).map { sinkRecord(1, $0, bytes: 7) }
+        let other = (0..<2).map { sinkRecord(2, $0) }
+        // Distinct times: batches fill from the oldest partition, and ties have no set order.
+        for record in first { one.append(record, now: t0) }
+        for record in other { one.append(record, now: t0 + .milliseconds(1)) }
+        for record in second { one.append(record, now: t0 + .milliseconds(2)) }
+        run.append(contentsOf: first, now: t0)
+        run.append(contentsOf: other, now: t0 + .milliseconds(1))
+        run.append(contentsOf: second, now: t0 + .milliseconds(2))
+        run.append(contentsOf: [], now: t0)
+        #expect(run.count == one.count)
+        #expect(run.bytes == one.bytes)
+        #expect(run.nextDeadline() == one.nextDeadline())
+        for id in 1...3 {
+            #expect(coordinates(run.takeBatch(id: id)) == coordinates(one.takeBatch(id: id)))
+            run.release(batch: id)
+            one.release(batch: id)
+        }
+        #expect(run.isEmpty && one.isEmpty)
+    }
+
     @Test func limitsAreAtLeastOne() {
         // A zero limit would never let a batch out.
         let batcher = Batcher(maxItems: 0, maxBytes: -5, linger: .zero)

@@ -1,5 +1,6 @@
 @testable import Pipeline
 import Testing
+import TestSupport
 
 /// The commit contract lives here: the committable offset must never pass a record that has
 /// no outcome yet, whatever order outcomes arrive in and whatever the phase.
@@ -314,5 +315,39 @@ struct PartitionOffsetTrackerTests {
         #expect(!tracker.needsCommit)
         tracker.markCommitted(3)
         #expect(!tracker.needsCommit)
+    }
+
+    // MARK: finishing many at once
+
+    @Test("finish(offsets:) leaves the tracker as finishing each offset in turn does, in any order")
+    func batchFinishMatchesOneByOne() throws {
+        var random = SplitMix64(state: 0xF1_A15E)
+        for round in 0..<300 {
+            // Offsets with gaps, some already final before the batch finishes.
+            var offsets: [Int64] = []
+            var next: Int64 = Int64(random.next() % 50)
+            for _ in 0..<Int(1 + random.next() % 40) {
+                offsets.append(next)
+                next += Int64(1 + random.next() % 3)
+            }
+            var batch = try tracker(tracking: offsets)
+            batch.began(count: offsets.count)
+            var single = batch
+            let earlier = offsets.filter { _ in random.next() % 5 == 0 }
+            for offset in earlier {
+                batch.finish(offset)
+                single.finish(offset)
+            }
+            // Mostly in order (the common case), sometimes shuffled or with repeats.
+            var finishing = offsets.filter { _ in random.next() % 4 != 0 }
+            if random.next() % 3 == 0 { finishing.shuffle(using: &random) }
+            if random.next() % 5 == 0, let repeated = finishing.first { finishing.append(repeated) }
+            batch.finish(offsets: finishing)
+            for offset in finishing { single.finish(offset) }
+            #expect(batch == single, "round \(round)")
+            #expect(batch.committable == single.committable, "round \(round)")
+            #expect(batch.inFlight == single.inFlight, "round \(round)")
+            #expect(batch.pendingCount == single.pendingCount, "round \(round)")
+        }
     }
 }

@@ -380,3 +380,83 @@ struct DeadLetterTests {
         #expect(letter.producerRecord(topic: "dlq").headers.last(DeadLetter.Header.failedAt)?.stringValue == "2024-01-01T00:00:00Z")
     }
 }
+
+// MARK: - RecordIntake
+
+@Suite("RecordIntake")
+struct RecordIntakeTests {
+    static let valid = #"{"externalConversationId":"c-1","externalCustomerId":"customer-1","eventId":"e-1"}"#
+    static let invalid = #"{"externalConversationId":"c-1","externalCustomerId":"has space","eventId":"e-1"}"#
+
+    static func letter(_ value: String, stage: DeadLetterStage, redrives: Int, offset: Int64) -> KafkaMessage {
+        let headers = [
+            KafkaHeader(key: DeadLetter.Header.error, value: Array("HTTP 400: refused".utf8)),
+            KafkaHeader(key: DeadLetter.Header.stage, value: Array(stage.rawValue.utf8)),
+            KafkaHeader(key: DeadLetter.Header.redriveCount, value: Array(String(redrives).utf8)),
+            KafkaHeader(key: DeadLetter.Header.sourceTopic, value: Array("customer-events".utf8)),
+            KafkaHeader(key: DeadLetter.Header.sourcePartition, value: Array("3".utf8)),
+            KafkaHeader(key: DeadLetter.Header.sourceOffset, value: Array("77".utf8)),
+        ]
+        return kafkaMessage(Array(value.utf8), topic: "dlq", partition: 0, offset: offset, headers: headers)
+    }
+
+    @Test func aConsumerGroupRecordGetsTheVerdictOfDecodeAndValidate() {
+        let intake = RecordIntake(mode: .consumerGroup, maxDepth: JSONParser.defaultMaxDepth)
+        let checked = intake.check([
+            kafkaMessage(Self.valid), kafkaMessage("{not json"), kafkaMessage(Self.invalid), kafkaMessage(nil),
+        ])
+        #expect(checked.count == 4)
+        guard case .valid(let record) = checked[0].verdict else { Issue.record("valid item: \(checked[0].verdict)"); return }
+        #expect(record.eventId == "e-1")
+        #expect(record.position == ReadPosition(checked[0].read))
+        guard case .deadLetter(let undecodable) = checked[1].verdict else { Issue.record("bad JSON: \(checked[1].verdict)"); return }
+        #expect(undecodable.stage == .decode)
+        guard case .deadLetter(let invalid) = checked[2].verdict else { Issue.record("bad item: \(checked[2].verdict)"); return }
+        #expect(invalid.stage == .validate)
+        #expect(invalid.error.contains("externalCustomerId"))
+        #expect(invalid.eventId == "e-1")
+        #expect(invalid.redriveCount == nil)
+        guard case .tombstone = checked[3].verdict else { Issue.record("null value: \(checked[3].verdict)"); return }
+    }
+
+    @Test func aRangeLeavesRecordsAtOrPastItsEndUnprocessed() {
+        let partition = TopicPartition(topic: "customer-events", partition: 3)
+        let intake = RecordIntake(mode: .range(start: [partition: 0], end: [partition: 10]), maxDepth: JSONParser.defaultMaxDepth)
+        guard case .valid = intake.verdict(for: kafkaMessage(Array(Self.valid.utf8), offset: 9)) else {
+            Issue.record("offset 9 is inside [0, 10)")
+            return
+        }
+        guard case .beyondRange = intake.verdict(for: kafkaMessage(Array(Self.valid.utf8), offset: 10)) else {
+            Issue.record("offset 10 is the end")
+            return
+        }
+        guard case .beyondRange = intake.verdict(for: kafkaMessage(Array(Self.valid.utf8), topic: "other", offset: 0)) else {
+            Issue.record("a partition outside the range has nothing in it")
+            return
+        }
+    }
+
+    @Test func aRedriveProcessesTheOriginalAndTracksTheDeadLetter() throws {
+        let dlq = TopicPartition(topic: "dlq", partition: 0)
+        let intake = RecordIntake(
+            mode: .redrive(start: [dlq: 0], end: [dlq: 100], selection: try RedriveSelection(stages: [.api])),
+            maxDepth: JSONParser.defaultMaxDepth)
+        guard case .notSelected = intake.verdict(for: Self.letter(Self.valid, stage: .validate, redrives: 0, offset: 5)) else {
+            Issue.record("a validate-stage letter is outside an api-stage selection")
+            return
+        }
+        let read = Self.letter(Self.valid, stage: .api, redrives: 1, offset: 6)
+        guard case .valid(let record) = intake.verdict(for: read) else { Issue.record("a selected valid original is sent"); return }
+        #expect(record.position == ReadPosition(read))
+        #expect(record.message.topic == "customer-events" && record.message.partition == 3 && record.message.offset == 77)
+        #expect(record.priorRedrives == 1)
+        guard case .deadLetter(let again) = intake.verdict(for: Self.letter(Self.invalid, stage: .api, redrives: 2, offset: 7)) else {
+            Issue.record("a selected invalid original is dead-lettered again")
+            return
+        }
+        #expect(again.stage == .validate)
+        #expect(again.redriveCount == 3)
+        #expect(again.position == ReadPosition(topicPartition: dlq, offset: 7))
+        #expect(again.message.offset == 77)
+    }
+}
