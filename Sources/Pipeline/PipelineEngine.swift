@@ -167,15 +167,16 @@ final class PipelineEngine {
             valid.removeAll(keepingCapacity: true)
             var bytes = 0
             var beyondRange = false
-            for checked in messages[start..<end] {
-                let read = checked.read
-                if case .beyondRange = checked.verdict {
+            for index in start..<end {
+                let read = messages[index].read
+                let verdict = messages[index].verdict
+                if case .beyondRange = verdict {
                     beyondRange = true
                     continue
                 }
                 guard tracker?.track(read.offset) == .tracked else { continue }
                 consumed += 1
-                switch checked.verdict {
+                switch verdict {
                 case .beyondRange:
                     continue
                 case .notSelected:

@@ -5,8 +5,9 @@ struct CheckedMessage: Sendable {
     enum Verdict: Sendable {
         /// Valid: the record to batch, tracked where it was read.
         case valid(SinkRecord)
-        /// Failed to decode or validate: the dead letter to write.
-        case deadLetter(DeadLetter)
+        /// Failed to decode or validate: the dead letter to write. Boxed, so that every case
+        /// is one reference and a verdict copies with a retain, not field by field.
+        indirect case deadLetter(DeadLetter)
         /// A null value: nothing to send, final at once.
         case tombstone
         /// A redrive's dead letter outside its selection: final at once.
