@@ -27,6 +27,9 @@ enum EndToEndMeasurement {
             defer { progress.cancel() }
             let committed = try await waitForCommits(probe: probe, ends: ends, sink: sink.child, timeout: settings.phaseTimeout)
             let seconds = (ContinuousClock.now - started).seconds
+            if !committed {
+                await reportStall(of: sink, probe: probe, ends: ends, in: environment)
+            }
             guard let after = sink.child.usage() else { throw BenchError("cannot read /proc of the sink") }
             let othersAfter = [environment.emulator.usage()?.cpuSeconds ?? 0, environment.broker.usage()?.cpuSeconds ?? 0]
             let stats = try await environment.admin.stats()
@@ -67,6 +70,30 @@ enum EndToEndMeasurement {
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    /// When the committed offsets never reached the end: which partitions stayed behind, by the
+    /// broker's account and by the sink's own (its committed-offset gauges and counters), so that
+    /// a stall can be told apart from records never read, never finished or never committed.
+    static func reportStall(of sink: BenchSinkProcess, probe: KafkaConsumer, ends: [TopicPartition: Int64], in environment: BenchEnvironment) async {
+        let committed = (try? probe.committed(Array(ends.keys))) ?? [:]
+        let behind = ends.filter { $0.value > 0 && (committed[$0.key] ?? nil) != $0.value }.keys.sorted()
+        let brokerView = behind.map { "\($0): \((committed[$0] ?? nil).map(String.init) ?? "none") of \(ends[$0] ?? 0)" }
+        // The sink's counters, and its committed-offset gauge for the partitions behind.
+        let gauges = Set(behind.map { "partition=\"\($0.partition)\"" })
+        var sinkView: [String] = []
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
+        if let response = try? await environment.http.execute(request) {
+            let counters = ["records_consumed_total", "records_ingested_total", "records_dead_lettered_total", "in_flight_requests", "paused_partitions"]
+            for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                let counter = counters.contains { line.hasPrefix("metadata_sink_\($0)") }
+                let gauge = line.hasPrefix("metadata_sink_committed_offset") && gauges.contains { line.contains($0) }
+                if counter || gauge { sinkView.append(String(line)) }
+            }
+        }
+        environment.logger.warning("end to end: the committed offsets did not reach the end", metadata: [
+            "behind": "\(brokerView)", "sink": "\(sinkView)", "sinkOutput": "\(sink.child.lastOutput)",
+        ])
     }
 
     /// Polls the group's committed offsets until every partition's is at its end. There is no
