@@ -6,6 +6,22 @@ import Testing
 /// benchmark's business, never asserted here.
 @Suite("metadata-sink bench, as a process", .serialized, .timeLimit(.minutes(5)))
 struct BenchCommandTests {
+    @Test("a process bench starts exits once bench is gone: its standard input reaches end of file")
+    func childExitsWithItsParent() async throws {
+        let watchedInput = Pipe()
+        let watched = try SignalledBinary(["emulator", "--port", "0"], environment: ["METADATA_SINK_BENCH_CHILD": "1"], standardInput: watchedInput)
+        // The same command outside a benchmark ignores its standard input.
+        let controlInput = Pipe()
+        let control = try SignalledBinary(["emulator", "--port", "0"], environment: [:], standardInput: controlInput)
+        // What the kernel does to the pipe when bench dies.
+        try watchedInput.fileHandleForWriting.close()
+        try controlInput.fileHandleForWriting.close()
+        let exited = try await withTestDeadline(.seconds(30)) { _ = await watched.exitStatus() }
+        #expect(exited, "the child of bench outlived it")
+        #expect(await watched.exitStatus() == 3)
+        #expect(try await control.stop() != 3, "a process bench did not start must not watch its standard input")
+    }
+
     @Test("a small run prints one JSON object whose figures account for every record")
     func smallRunAccountsForEveryRecord() async throws {
         let output = try await BinaryProcess.run([

@@ -31,6 +31,8 @@ final class BenchChildProcess: Sendable {
 
     private struct SendableProcess: @unchecked Sendable {
         let process: Process
+        /// Held, with its write end open, for as long as the child may run.
+        let parentWatch: Pipe
     }
 
     /// This executable, as the kernel sees it (independent of the working directory and `PATH`).
@@ -45,15 +47,17 @@ final class BenchChildProcess: Sendable {
         process.arguments = arguments
         // The sink's settings come only from the benchmark, never from the caller's environment.
         let inherited = ProcessInfo.processInfo.environment.filter { !SinkConfigurationKey.isKnown($0.key) }
-        process.environment = inherited.merging(environment) { _, new in new }
+        process.environment = inherited.merging(environment) { _, new in new }.merging([BenchParentWatch.variable: "1"]) { _, watch in watch }
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+        // Never written to: its end of file tells the child that the benchmark is gone.
+        let parentWatch = Pipe()
+        process.standardInput = parentWatch
         let (lines, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(10_000))
         self.lines = lines
-        self.process = SendableProcess(process: process)
+        self.process = SendableProcess(process: process, parentWatch: parentWatch)
         let shared = self.shared
         process.terminationHandler = { finished in
             let waiters = shared.exit.withLock { state in

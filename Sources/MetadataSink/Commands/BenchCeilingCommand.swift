@@ -27,6 +27,7 @@ struct BenchCeilingCommand: ParsableCommand {
     var timeout: Int = 600
 
     func run() throws {
+        BenchParentWatch.exitWithParent()
         var logger = Logger(label: "metadata-sink.bench-ceiling") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         var endOffsets: [Int32: Int64] = [:]

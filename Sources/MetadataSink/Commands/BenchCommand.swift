@@ -141,11 +141,15 @@ struct BenchRun {
             timeout: settings.phaseTimeout)
 
         logger.info("(b) end to end")
+        // Group names unique to this invocation: a sink left running by an earlier, killed bench
+        // whose broker port the new mock cluster happens to reuse would otherwise join the same
+        // group, take half the partitions and never commit them.
+        let groupPrefix = "bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var runs = 0
         func measure(batchItems: Int, maxInFlight: Int) async throws -> BenchReport.EndToEnd {
             runs += 1
             let result = try await EndToEndMeasurement.run(
-                in: environment, ends: ends, batchItems: batchItems, maxInFlight: maxInFlight, group: "bench-\(runs)")
+                in: environment, ends: ends, batchItems: batchItems, maxInFlight: maxInFlight, group: "\(groupPrefix)-\(runs)")
             logger.info("end to end", metadata: [
                 "batchItems": "\(batchItems)", "maxInFlight": "\(maxInFlight)",
                 "recordsPerSecond": "\(Int(result.recordsPerSecond))", "seconds": "\(result.seconds)",
@@ -157,7 +161,7 @@ struct BenchRun {
         var latency: BenchReport.Latency?
         if settings.latencySeconds > 0 {
             logger.info("(e) latency", metadata: ["rate": "\(settings.latencyRate)", "seconds": "\(settings.latencySeconds)"])
-            latency = try await LatencyMeasurement.run(in: environment, group: "bench-latency")
+            latency = try await LatencyMeasurement.run(in: environment, group: "\(groupPrefix)-latency")
         }
 
         var sweep: [BenchReport.EndToEnd] = []

@@ -65,6 +65,7 @@ struct DevBrokerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BenchParentWatch.exitWithParent()
         do {
             try LoggingBootstrap.bootstrapFromEnvironment(ProcessInfo.processInfo.environment, output: .standardError)
         } catch {

@@ -66,6 +66,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        BenchParentWatch.exitWithParent()
         do {
             try LoggingBootstrap.bootstrapFromEnvironment(ProcessInfo.processInfo.environment, secrets: [apiSecret], output: .standardError)
         } catch {

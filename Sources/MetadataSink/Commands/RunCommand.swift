@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     var printConfig = false
 
     func run() async throws {
+        BenchParentWatch.exitWithParent()
         let configuration: SinkConfiguration
         do {
             configuration = try await configurationOptions.load()

@@ -19,7 +19,7 @@ final class SignalledBinary: @unchecked Sendable {
     private let outputFile: URL
     private let errorFile: URL
 
-    init(_ arguments: [String], environment: [String: String]) throws {
+    init(_ arguments: [String], environment: [String: String], standardInput: Pipe? = nil) throws {
         let directory = FileManager.default.temporaryDirectory
         outputFile = directory.appendingPathComponent("metadata-sink-run-\(UUID().uuidString).out")
         errorFile = directory.appendingPathComponent("metadata-sink-run-\(UUID().uuidString).err")
@@ -30,6 +30,7 @@ final class SignalledBinary: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
+        if let standardInput { process.standardInput = standardInput }
         try process.run()
     }
 
