@@ -19,8 +19,9 @@ final class PipelineEngine {
     let progress: CommitProgress
     let logger: Logger
 
-    /// Decode and validate, for messages that reach the engine unchecked.
-    private let intake: RecordIntake
+    /// Decode and validate: run by `SinkPipeline` as messages arrive, and here for messages that
+    /// reach the engine unchecked.
+    let intake: RecordIntake
     private var batcher: Batcher
     private(set) var lifecycle = ConsumerLifecycle()
     private var trackers: [TopicPartition: PartitionOffsetTracker] = [:]

@@ -104,9 +104,8 @@ public final class SinkPipeline: Service {
         }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { [consumer, mode, configuration] in
+                group.addTask { [consumer, intake = engine.intake] in
                     // Decoding and validation happen here, beside the engine's loop rather than in it.
-                    let intake = RecordIntake(mode: mode, maxDepth: configuration.maxJSONDepth)
                     for await event in consumer.events {
                         if case .messages(let messages) = event {
                             input.yield(.checked(intake.check(messages)))

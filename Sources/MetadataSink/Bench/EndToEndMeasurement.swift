@@ -54,12 +54,11 @@ enum EndToEndMeasurement {
     /// a run spends its time.
     static func logProgress(of sink: BenchSinkProcess, in environment: BenchEnvironment, since started: ContinuousClock.Instant) async {
         guard environment.logger.logLevel <= .info else { return }
-        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
         let names = ["records_consumed_total", "records_ingested_total", "in_flight_requests", "paused_partitions"]
         while !Task.isCancelled {
-            if let response = try? await environment.http.execute(request) {
+            if let lines = await metricLines(of: sink, in: environment) {
                 var values: [String] = []
-                for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+                for line in lines {
                     for name in names where line.hasPrefix("metadata_sink_\(name) ") {
                         values.append("\(name)=\(line.split(separator: " ").last ?? "")")
                     }
@@ -81,19 +80,21 @@ enum EndToEndMeasurement {
         let brokerView = behind.map { "\($0): \((committed[$0] ?? nil).map(String.init) ?? "none") of \(ends[$0] ?? 0)" }
         // The sink's counters, and its committed-offset gauge for the partitions behind.
         let gauges = Set(behind.map { "partition=\"\($0.partition)\"" })
-        var sinkView: [String] = []
-        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
-        if let response = try? await environment.http.execute(request) {
-            let counters = ["records_consumed_total", "records_ingested_total", "records_dead_lettered_total", "in_flight_requests", "paused_partitions"]
-            for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-                let counter = counters.contains { line.hasPrefix("metadata_sink_\($0)") }
-                let gauge = line.hasPrefix("metadata_sink_committed_offset") && gauges.contains { line.contains($0) }
-                if counter || gauge { sinkView.append(String(line)) }
-            }
-        }
+        let counters = ["records_consumed_total", "records_ingested_total", "records_dead_lettered_total", "in_flight_requests", "paused_partitions"]
+        let sinkView = (await metricLines(of: sink, in: environment) ?? []).filter { line in
+            counters.contains { line.hasPrefix("metadata_sink_\($0)") }
+                || (line.hasPrefix("metadata_sink_committed_offset") && gauges.contains { line.contains($0) })
+        }.map(String.init)
         environment.logger.warning("end to end: the committed offsets did not reach the end", metadata: [
             "behind": "\(brokerView)", "sink": "\(sinkView)", "sinkOutput": "\(sink.child.lastOutput)",
         ])
+    }
+
+    /// The sample lines of the sink's `/metrics` (comments left out); nil when it did not answer.
+    static func metricLines(of sink: BenchSinkProcess, in environment: BenchEnvironment) async -> [Substring]? {
+        let request = HTTPRequest(method: "GET", url: "http://127.0.0.1:\(sink.healthPort)/metrics")
+        guard let response = try? await environment.http.execute(request) else { return nil }
+        return String(decoding: response.body, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") }
     }
 
     /// Polls the group's committed offsets until every partition's is at its end. There is no

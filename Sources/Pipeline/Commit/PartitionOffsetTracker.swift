@@ -75,17 +75,7 @@ struct PartitionOffsetTracker: Equatable {
 
     /// Each of these in-flight records has its outcome.
     mutating func finish(offsets: some Sequence<Int64>) {
-        for offset in offsets {
-            // A partition's records are sent in order, one request at a time, so they usually
-            // finish at the front: no search needed.
-            if phase != .released, let first = outstanding.first, first.offset == offset {
-                inFlight = max(0, inFlight - 1)
-                outstanding.removeFirst()
-                while let next = outstanding.first, next.isFinal { outstanding.removeFirst() }
-            } else {
-                finish(offset)
-            }
-        }
+        for offset in offsets { finish(offset) }
     }
 
     /// The offset to commit (the next one to read after everything final), if any was seen.
@@ -136,6 +126,9 @@ struct PartitionOffsetTracker: Equatable {
     }
 
     private func index(of offset: Int64) -> Int? {
+        // A partition's records are sent in order, one request at a time, so they usually
+        // finish at the front: no search needed.
+        if outstanding.first?.offset == offset { return 0 }
         var low = 0
         var high = outstanding.count - 1
         while low <= high {
