@@ -120,16 +120,19 @@ public enum CustomerItemFastPath {
             guard let range = quotedASCII() else { return nil }
             if rule.hasPattern {
                 guard !range.isEmpty else { return nil }
+                // Every byte is ASCII here, so the two masks cover it. No exit inside the loop:
+                // a valid value is the common case, and a branch per byte costs more than
+                // finishing a short string.
+                var member: UInt64 = 1
                 for index in range {
                     let byte = bytes[index]
-                    // Every byte is ASCII here, so the two masks cover it.
-                    let member = byte < 64 ? rule.low & (1 << UInt64(byte)) : rule.high & (1 << UInt64(byte - 64))
-                    guard member != 0 else { return nil }
+                    member &= (byte < 64 ? rule.low : rule.high) >> UInt64(byte & 63)
                 }
+                guard member & 1 != 0 else { return nil }
             }
             // ASCII only, so characters are bytes.
             guard range.count <= rule.maxLength else { return nil }
-            if rule.email, EmailAddressFormat.invalidReason(utf8: Array(UnsafeBufferPointer(rebasing: bytes[range]))) != nil {
+            if rule.email, EmailAddressFormat.invalidReason(utf8: UnsafeBufferPointer(rebasing: bytes[range])) != nil {
                 return nil
             }
             return .some(range)

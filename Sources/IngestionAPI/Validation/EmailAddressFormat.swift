@@ -24,6 +24,8 @@
 /// - No surrounding whitespace, comments or display names: those belong to RFC 5322 headers, not
 ///   to a mailbox.
 public enum EmailAddressFormat {
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
     public static func isValid(_ text: String) -> Bool {
         invalidReason(text) == nil
     }
@@ -35,6 +37,12 @@ public enum EmailAddressFormat {
 
     /// The same check on the address's UTF-8 bytes.
     static func invalidReason(utf8 bytes: [UInt8]) -> String? {
+        bytes.withUnsafeBufferPointer { invalidReason(utf8: $0) }
+    }
+
+    /// The same check on bytes in place: the item fast path checks addresses inside the record's
+    /// own buffer, with no copy per record.
+    static func invalidReason(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.contains(where: { $0 >= 0x80 }) {
             return "non-ASCII characters are not allowed"
         }
@@ -77,10 +85,11 @@ public enum EmailAddressFormat {
         characters: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     )
 
-    static func dotStringProblem(_ local: ArraySlice<UInt8>) -> String? {
+    static func dotStringProblem(_ local: Bytes) -> String? {
         guard !local.isEmpty else { return "empty local part" }
         if local.first == UInt8(ascii: ".") { return "local part starts with '.'" }
         if local.last == UInt8(ascii: ".") { return "local part ends with '.'" }
+        let atext = Self.atext
         var previousWasDot = false
         for byte in local {
             if byte == UInt8(ascii: ".") {
@@ -95,7 +104,7 @@ public enum EmailAddressFormat {
     }
 
     /// The index of the closing quote of a quoted local part starting at index 0.
-    static func quotedLocalPartEnd(_ bytes: [UInt8]) -> Result<Int, QuotedLocalPartProblem> {
+    static func quotedLocalPartEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Int, QuotedLocalPartProblem> {
         var index = 1
         while index < bytes.count {
             let byte = bytes[index]
@@ -122,7 +131,8 @@ public enum EmailAddressFormat {
         init(_ reason: String) { self.reason = reason }
     }
 
-    static func domainProblem(_ domain: ArraySlice<UInt8>) -> String? {
+    static func domainProblem(_ domain: Bytes) -> String? {
+        let letterOrDigit = Self.letterOrDigit
         var labelStart = domain.startIndex
         var index = domain.startIndex
         while true {
@@ -141,7 +151,7 @@ public enum EmailAddressFormat {
         }
     }
 
-    static func addressLiteralProblem(_ literal: ArraySlice<UInt8>) -> String? {
+    static func addressLiteralProblem(_ literal: Bytes) -> String? {
         guard literal.count >= 2, literal.last == UInt8(ascii: "]") else { return "unterminated address literal" }
         let content = literal.dropFirst().dropLast()
         let ipv6Tag = Array("IPv6:".utf8)
@@ -155,7 +165,7 @@ public enum EmailAddressFormat {
     }
 
     /// `Snum 3("." Snum)`, each Snum 1 to 3 digits with a value of at most 255.
-    static func isIPv4(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isIPv4(_ text: Bytes) -> Bool {
         let parts = text.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 4 else { return false }
         for part in parts {
@@ -168,7 +178,7 @@ public enum EmailAddressFormat {
 
     /// RFC 5321's IPv6-addr: full (8 groups), compressed (`::` plus at most 6 groups), and the
     /// same two forms ending in an IPv4 address (6 groups, or `::` plus at most 4).
-    static func isIPv6(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isIPv6(_ text: Bytes) -> Bool {
         var hexPart = text
         var endsWithIPv4 = false
         if let lastColon = text.lastIndex(of: UInt8(ascii: ":")), text[(lastColon + 1)...].contains(UInt8(ascii: ".")) {
@@ -196,7 +206,7 @@ public enum EmailAddressFormat {
 
     /// The number of `1*4HEXDIG` groups separated by single colons (0 for an empty string), or
     /// nil if the text is anything else.
-    static func hexGroups(_ text: ArraySlice<UInt8>) -> Int? {
+    static func hexGroups(_ text: Bytes) -> Int? {
         guard !text.isEmpty else { return 0 }
         var count = 0
         for group in text.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false) {
