@@ -16,26 +16,35 @@ public enum EventID {
         // Kafka topic names are ASCII, which allows one pass over the bytes (this runs for every
         // record without an eventId); anything else takes the scalar-by-scalar way.
         guard topic.utf8.allSatisfy({ $0 < 0x80 }) else { return deriveFromScalars(topic: topic, partition: partition, offset: offset) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(topic.utf8.count, maxTopicPrefix) + 17 + 12 + 21)
-        var hash: UInt64 = fnvOffsetBasis
-        var kept = 0
-        for byte in topic.utf8 {
-            hash = (hash ^ UInt64(byte)) &* fnvPrime
-            if kept < maxTopicPrefix {
-                bytes.append(ASCIICharacterClass.identifier.contains(byte) ? byte : UInt8(ascii: "_"))
-                kept += 1
+        // Written straight into the string's storage: no intermediate arrays, and the class and
+        // digit tables are read once rather than per byte (each static read is a lazy-init check).
+        let identifier = ASCIICharacterClass.identifier
+        let capacity = min(topic.utf8.count, maxTopicPrefix) + 1 + 16 + 1 + 11 + 1 + 20
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+            var count = 0
+            var hash: UInt64 = fnvOffsetBasis
+            for byte in topic.utf8 {
+                hash = (hash ^ UInt64(byte)) &* fnvPrime
+                if count < maxTopicPrefix {
+                    buffer[count] = identifier.contains(byte) ? byte : UInt8(ascii: "_")
+                    count += 1
+                }
             }
+            buffer[count] = UInt8(ascii: "-")
+            count += 1
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let digit = UInt8((hash >> UInt64(shift)) & 0xF)
+                buffer[count] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                count += 1
+            }
+            buffer[count] = UInt8(ascii: "-")
+            count += 1
+            writeDecimal(Int64(partition), into: buffer, at: &count)
+            buffer[count] = UInt8(ascii: "-")
+            count += 1
+            writeDecimal(offset, into: buffer, at: &count)
+            return count
         }
-        bytes.append(UInt8(ascii: "-"))
-        for shift in stride(from: 60, through: 0, by: -4) {
-            bytes.append(hexDigits[Int((hash >> UInt64(shift)) & 0xF)])
-        }
-        bytes.append(UInt8(ascii: "-"))
-        appendDecimal(Int64(partition), to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDecimal(offset, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func deriveFromScalars(topic: String, partition: Int32, offset: Int64) -> String {
@@ -53,17 +62,26 @@ public enum EventID {
 
     private static let fnvOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let fnvPrime: UInt64 = 0x0000_0100_0000_01b3
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    /// `value` in decimal at `count`, which it advances (at most 20 bytes).
+    private static func writeDecimal(_ value: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>, at count: inout Int) {
+        if value < 0 {
+            buffer[count] = UInt8(ascii: "-")
+            count += 1
+        }
         var magnitude = value.magnitude
-        var digits: [UInt8] = []
+        var digits = 1
+        var scan = magnitude
+        while scan >= 10 {
+            scan /= 10
+            digits += 1
+        }
+        var index = count + digits - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
+            index -= 1
         } while magnitude > 0
-        bytes.append(contentsOf: digits.reversed())
+        count += digits
     }
 
     /// 64-bit FNV-1a of the UTF-8 bytes: tiny, stable across runs and platforms (unlike
