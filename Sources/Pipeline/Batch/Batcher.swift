@@ -99,6 +99,7 @@ struct Batcher {
         for (partition, _) in candidates {
             // Taken out of the dictionary while it is drained: one lookup per partition, not per record.
             guard var queue = queues.removeValue(forKey: partition) else { continue }
+            let before = batch.count
             while let entry = queue.first {
                 let added = entry.record.byteCount + (batch.isEmpty ? 0 : 1)
                 if !batch.isEmpty && (batch.count >= maxItems || size + added > maxBytes) {
@@ -110,12 +111,12 @@ struct Batcher {
                 queue.removeFirst()
                 count -= 1
                 bytes -= entry.record.byteCount
-                busy[partition] = id
                 if batch.count >= maxItems {
                     full = true
                     break
                 }
             }
+            if batch.count > before { busy[partition] = id }
             if !queue.isEmpty { queues[partition] = queue }
             if full { break }
         }
