@@ -21,6 +21,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
 
     // Poll-thread confined.
     private var pending: [KafkaMessage] = []
+    private var topicNames = RDKafkaMessage.TopicNames()
     private var closing = false
 
     init(
@@ -95,7 +96,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         defer { rd_kafka_message_destroy(message) }
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            pending.append(RDKafkaMessage.copy(message))
+            pending.append(RDKafkaMessage.copy(message, topicNames: &topicNames))
             return
         }
         flushPending()

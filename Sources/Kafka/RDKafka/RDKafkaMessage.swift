@@ -2,9 +2,39 @@ import CRdKafka
 
 /// Copies an `rd_kafka_message_t` into a Swift value (the C message is destroyed right after).
 enum RDKafkaMessage {
+    /// The name of the last topic seen: messages come in long runs of one topic, and a `String`
+    /// made anew for each would copy the C string every time (and, for names over 15 bytes,
+    /// allocate) where one shared `String` serves them all. The C name is still compared each
+    /// time, since a freed topic handle's address may be reused for another topic.
+    struct TopicNames {
+        private var name = ""
+
+        mutating func name(of topic: OpaquePointer?) -> String {
+            guard let topic, let cName = rd_kafka_topic_name(topic) else { return "" }
+            if !matches(cName) { name = String(cString: cName) }
+            return name
+        }
+
+        /// Whether the C string is the cached name. Stops at the first difference, so it never
+        /// reads past the C string's terminator (a name has no NUL byte to match it).
+        private func matches(_ cName: UnsafePointer<CChar>) -> Bool {
+            var index = 0
+            for byte in name.utf8 {
+                guard UInt8(bitPattern: cName[index]) == byte else { return false }
+                index += 1
+            }
+            return cName[index] == 0
+        }
+    }
+
     static func copy(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaMessage {
+        var names = TopicNames()
+        return copy(message, topicNames: &names)
+    }
+
+    static func copy(_ message: UnsafePointer<rd_kafka_message_t>, topicNames: inout TopicNames) -> KafkaMessage {
         let m = message.pointee
-        let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let topic = topicNames.name(of: m.rkt)
         let value: [UInt8]? = m.payload.map { bytes($0, m.len) }
         let key: [UInt8]? = m.key.map { bytes($0, m.key_len) }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
