@@ -160,22 +160,22 @@ final class PipelineEngine {
         // dictionaries are looked up once per run rather than once per record.
         var start = 0
         while start < messages.count {
-            let partition = messages[start].read.topicPartition
+            let partition = messages[start].position.topicPartition
             var end = start + 1
-            while end < messages.count, messages[end].read.topicPartition == partition { end += 1 }
+            while end < messages.count, messages[end].position.topicPartition == partition { end += 1 }
             defer { start = end }
             var tracker = trackers.removeValue(forKey: partition)
             valid.removeAll(keepingCapacity: true)
             var bytes = 0
             var beyondRange = false
             for index in start..<end {
-                let read = messages[index].read
+                let offset = messages[index].position.offset
                 let verdict = messages[index].verdict
                 if case .beyondRange = verdict {
                     beyondRange = true
                     continue
                 }
-                guard tracker?.track(read.offset) == .tracked else { continue }
+                guard tracker?.track(offset) == .tracked else { continue }
                 consumed += 1
                 switch verdict {
                 case .beyondRange:
@@ -183,18 +183,18 @@ final class PipelineEngine {
                 case .notSelected:
                     // Not selected: final at once, so the redrive's group moves past it.
                     filtered += 1
-                    tracker?.finish(read.offset, wasInFlight: false)
+                    tracker?.finish(offset, wasInFlight: false)
                     continue
                 case .tombstone:
                     skipped += 1
-                    tracker?.finish(read.offset, wasInFlight: false)
+                    tracker?.finish(offset, wasInFlight: false)
                     continue
                 case .deadLetter(let letter):
                     letters.append(letter)
                 case .valid(let record):
                     valid.append(record)
                 }
-                bytes += read.value?.count ?? 0
+                bytes += messages[index].valueBytes
             }
             if let tracker { trackers[partition] = tracker }
             if beyondRange {
@@ -289,7 +289,7 @@ final class PipelineEngine {
                 case .accepted:
                     ingested += 1
                     bufferedRecords -= 1
-                    bufferedBytes -= record.message.value?.count ?? 0
+                    bufferedBytes -= record.valueBytes
                     accepted.append(record.position.offset)
                 case .deadLetter(let error, let status):
                     // Still in flight: final only once the broker has the dead letter.

@@ -13,6 +13,11 @@ final class SinkRecord: Sendable {
     let position: ReadPosition
     /// How often it was redriven before; 0 for a record read from its own topic.
     let priorRedrives: Int
+    /// The sizes of the item to send and of the message value, kept beside the other fields:
+    /// the batcher and the engine count bytes for every record, and reading the arrays' own
+    /// counts would touch two more objects each time, by then long out of the cache.
+    let byteCount: Int
+    let valueBytes: Int
 
     init(message: KafkaMessage, eventId: String, preparedItem: [UInt8]?, position: ReadPosition? = nil, priorRedrives: Int = 0) {
         self.message = message
@@ -20,6 +25,8 @@ final class SinkRecord: Sendable {
         self.preparedItem = preparedItem
         self.position = position ?? ReadPosition(message)
         self.priorRedrives = priorRedrives
+        self.valueBytes = message.value?.count ?? 0
+        self.byteCount = preparedItem?.count ?? valueBytes
     }
 
     /// The same record, read as a dead letter at `position`.
@@ -29,8 +36,6 @@ final class SinkRecord: Sendable {
 
     /// The item's JSON bytes as they go into the request.
     var item: [UInt8] { preparedItem ?? message.value ?? [] }
-
-    var byteCount: Int { preparedItem?.count ?? message.value?.count ?? 0 }
 
     /// The partition it was read from: batching keeps each one's records in order.
     var topicPartition: TopicPartition { position.topicPartition }

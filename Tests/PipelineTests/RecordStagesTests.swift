@@ -402,13 +402,14 @@ struct RecordIntakeTests {
 
     @Test func aConsumerGroupRecordGetsTheVerdictOfDecodeAndValidate() {
         let intake = RecordIntake(mode: .consumerGroup, maxDepth: JSONParser.defaultMaxDepth)
-        let checked = intake.check([
-            kafkaMessage(Self.valid), kafkaMessage("{not json"), kafkaMessage(Self.invalid), kafkaMessage(nil),
-        ])
+        let messages = [kafkaMessage(Self.valid), kafkaMessage("{not json"), kafkaMessage(Self.invalid), kafkaMessage(nil)]
+        let checked = intake.check(messages)
         #expect(checked.count == 4)
+        #expect(checked.map(\.position) == messages.map(ReadPosition.init))
+        #expect(checked.map(\.valueBytes) == messages.map { $0.value?.count ?? 0 })
         guard case .valid(let record) = checked[0].verdict else { Issue.record("valid item: \(checked[0].verdict)"); return }
         #expect(record.eventId == "e-1")
-        #expect(record.position == ReadPosition(checked[0].read))
+        #expect(record.position == checked[0].position)
         guard case .deadLetter(let undecodable) = checked[1].verdict else { Issue.record("bad JSON: \(checked[1].verdict)"); return }
         #expect(undecodable.stage == .decode)
         guard case .deadLetter(let invalid) = checked[2].verdict else { Issue.record("bad item: \(checked[2].verdict)"); return }

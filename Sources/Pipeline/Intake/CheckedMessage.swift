@@ -16,7 +16,18 @@ struct CheckedMessage: Sendable {
         case beyondRange
     }
 
-    /// The message as read (for a redrive, the dead letter).
-    let read: KafkaMessage
+    /// Where the message was read (for a redrive, the dead letter's coordinates).
+    let position: ReadPosition
+    /// The size of the value as read.
+    let valueBytes: Int
     let verdict: Verdict
+
+    /// Plain values rather than the message: the engine needs only these, and reading them here,
+    /// on the task that just decoded the message, spares the engine's loop a trip to a message
+    /// object that is no longer in its cache (and a retain and release of it).
+    init(read: KafkaMessage, verdict: Verdict) {
+        self.position = ReadPosition(read)
+        self.valueBytes = read.value?.count ?? 0
+        self.verdict = verdict
+    }
 }
