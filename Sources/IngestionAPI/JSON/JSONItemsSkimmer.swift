@@ -35,6 +35,10 @@ struct JSONItemsSkimmer {
 
     private static let itemsKey = Array("items".utf8)
     private static let eventIdKey = Array("eventId".utf8)
+    // Read once per body: each read of a static is a call to its lazy initialiser's check, and
+    // the key names are compared for every member of every item.
+    private let itemsKey = JSONItemsSkimmer.itemsKey
+    private let eventIdKey = JSONItemsSkimmer.eventIdKey
 
     private mutating func document() -> Items? {
         var items = Items()
@@ -148,13 +152,13 @@ struct JSONItemsSkimmer {
             }
             return name.count == expected.count && zip(name, expected).allSatisfy { bytes[$0] == $1 }
         }
-        keyIsItems = depth == 1 && named(Self.itemsKey)
+        keyIsItems = depth == 1 && named(itemsKey)
         if keyIsItems {
             // A second `items` is a duplicate key: the general path refuses it.
             itemsKeys += 1
             guard itemsKeys == 1 else { return false }
         }
-        keyIsEventId = depth == 3 && inItems && named(Self.eventIdKey)
+        keyIsEventId = depth == 3 && inItems && named(eventIdKey)
         skipWhitespace()
         guard take(UInt8(ascii: ":")) else { return false }
         skipWhitespace()
