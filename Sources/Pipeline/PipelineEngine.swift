@@ -421,7 +421,7 @@ final class PipelineEngine {
         // so that what the API accepted gets committed and is not sent twice.
         let dropped = batcher.removeAll(for: revoked)
         bufferedRecords -= dropped.count
-        bufferedBytes -= dropped.reduce(0) { $0 + ($1.message.value?.count ?? 0) }
+        bufferedBytes -= dropped.reduce(0) { $0 + $1.valueBytes }
         for partition in revoked {
             trackers[partition]?.beginRevoke()
             pauseReasons[partition] = nil

@@ -8,7 +8,7 @@
 /// `items` array, and the `eventId` string of each element that is an object. It returns nil for
 /// anything else (a syntax error, no `items` array at the root), so that the caller can take the
 /// general path, which words the error.
-struct JSONItemsSkimmer {
+struct JSONItemsSkimmer: JSONByteScanning {
     struct Items: Equatable {
         var spans: [Range<Int>] = []
         var eventIds: [String?] = []
@@ -21,10 +21,10 @@ struct JSONItemsSkimmer {
         }
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private let end: Int
+    let bytes: UnsafeBufferPointer<UInt8>
+    let end: Int
     private let maxDepth: Int
-    private var pos = 0
+    var pos = 0
     private var itemsKeys = 0
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -268,22 +268,5 @@ struct JSONItemsSkimmer {
         for index in 0..<count where bytes[pos + index] != text.utf8Start[index] { return false }
         pos += count
         return true
-    }
-
-    @inline(__always)
-    private mutating func take(_ byte: UInt8) -> Bool {
-        guard pos < end, bytes[pos] == byte else { return false }
-        pos += 1
-        return true
-    }
-
-    @inline(__always)
-    private mutating func skipWhitespace() {
-        while pos < end {
-            switch bytes[pos] {
-            case 0x20, 0x0A, 0x0D, 0x09: pos += 1
-            default: return
-            }
-        }
     }
 }

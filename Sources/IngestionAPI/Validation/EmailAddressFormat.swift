@@ -32,16 +32,11 @@ public enum EmailAddressFormat {
 
     /// Why `text` is not a valid RFC 5321 mailbox, or nil when it is.
     public static func invalidReason(_ text: String) -> String? {
-        invalidReason(utf8: Array(text.utf8))
+        Array(text.utf8).withUnsafeBufferPointer { invalidReason(utf8: $0) }
     }
 
-    /// The same check on the address's UTF-8 bytes.
-    static func invalidReason(utf8 bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBufferPointer { invalidReason(utf8: $0) }
-    }
-
-    /// The same check on bytes in place: the item fast path checks addresses inside the record's
-    /// own buffer, with no copy per record.
+    /// The same check on the address's UTF-8 bytes, in place: the item fast path checks
+    /// addresses inside the record's own buffer, with no copy per record.
     static func invalidReason(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if bytes.contains(where: { $0 >= 0x80 }) {
             return "non-ASCII characters are not allowed"

@@ -40,8 +40,7 @@ struct BenchCeilingCommand: ParsableCommand {
         }
         let before = ProcessUsage.current()
         let result = try KafkaCeilingReader.read(
-            properties: ["bootstrap.servers": bootstrapServers, "group.id": "bench-ceiling"].merging(
-                ProcessInfo.processInfo.environment["CEILING_FETCH_WAIT"].map { ["fetch.wait.max.ms": $0] } ?? [:]) { $1 },
+            properties: ["bootstrap.servers": bootstrapServers, "group.id": "bench-ceiling"],
             topic: topic, ends: endOffsets, timeout: .seconds(timeout), logger: logger)
         let after = ProcessUsage.current()
         let object: JSONValue = [
