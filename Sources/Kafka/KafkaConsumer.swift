@@ -41,7 +41,8 @@ public final class KafkaConsumer: Sendable {
     /// librdkafka still wants a `group.id` for this; nothing is committed unless `commit` is called.
     public func assign(_ offsets: [TopicPartition: Int64]) throws(KafkaError) {
         let err = RDKafkaTopicPartitionList.withList(offsets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { list in
-            rd_kafka_assign(client.handle, list)
+            poller.pauses.clearBeforeAssigning(list, rk: client.handle)
+            return rd_kafka_assign(client.handle, list)
         }
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "assign") }
     }
@@ -60,22 +61,14 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Stops fetching these partitions; the consumer keeps polling and stays in its group.
-    /// librdkafka keeps the pause when a partition is revoked and later assigned again: resume
-    /// newly assigned partitions that must be read.
+    /// A pause lasts until `resume` or until the partition is revoked: a partition assigned
+    /// again starts unpaused (librdkafka itself would keep the pause; see `RDKafkaPauses`).
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
-        guard !partitions.isEmpty else { return }
-        let err = RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
-            rd_kafka_pause_partitions(client.handle, list)
-        }
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "pause") }
+        try poller.pauses.pause(partitions, rk: client.handle)
     }
 
     public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
-        guard !partitions.isEmpty else { return }
-        let err = RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
-            rd_kafka_resume_partitions(client.handle, list)
-        }
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "resume") }
+        try poller.pauses.resume(partitions, rk: client.handle)
     }
 
     /// Reports how many messages the application has taken from `events` in total (`received`)

@@ -393,21 +393,13 @@ final class PipelineEngine {
     private func assigned(_ partitions: [TopicPartition]) {
         lifecycle.assigned()
         health.setJoinedGroup(true)
-        var fresh: [TopicPartition] = []
         for partition in partitions where trackers[partition]?.phase != .active {
             nextEpoch += 1
             trackers[partition] = PartitionOffsetTracker(epoch: nextEpoch)
             pauseReasons[partition] = nil
-            fresh.append(partition)
         }
-        // librdkafka keeps a partition paused across revocation and reassignment; a partition
-        // paused while a batch was retrying when it was taken away would otherwise never be
-        // read again, since nothing here remembers a reason to resume it.
-        do {
-            try consumer.resume(fresh)
-        } catch {
-            logger.warning("resume of newly assigned partitions failed", metadata: ["error": "\(error)"])
-        }
+        // A partition paused when it was revoked (a batch retrying) arrives unpaused: the
+        // consumer clears a stale pause before assigning, never after (see `KafkaConsumer.pause`).
         if lifecycle.state == .draining {
             setPause(.draining, true, for: Set(partitions))
         }

@@ -68,6 +68,42 @@ struct KafkaGroupTests {
         await producer.shutdown()
     }
 
+    @Test("a partition paused when it was revoked is read again once assigned back, with no resume",
+          .timeLimit(.minutes(1)))
+    func pauseEndsWithRevocation() async throws {
+        let fixture = try MockTopic("repause", partitions: 2)
+        let topic = fixture.name
+        let producer = try fixture.producer()
+        let properties = groupProperties(fixture.cluster, group: uniqueName("group"), extra: ["partition.assignment.strategy": "range"])
+        let first = try KafkaConsumer(configuration: .init(properties: properties), logger: testLogger("c1"))
+        try first.subscribe(topics: [topic])
+        var events = first.events.makeAsyncIterator()
+        var collector = EventCollector()
+        await collector.collect(from: &events, until: { Set($0.assigned).count == 2 })
+        let p0 = TopicPartition(topic: topic, partition: 0)
+        try first.pause([p0])
+        _ = await producer.sendAll(records(topic: topic, count: 4, partition: 0) + records(topic: topic, count: 1, partition: 1))
+        await collector.collect(from: &events, until: { $0.messages.contains { $0.partition == 1 } })
+        #expect(!collector.messages.contains { $0.partition == 0 })
+
+        // A second member joins and leaves: the first revokes everything and gets it all back.
+        let second = try KafkaConsumer(configuration: .init(properties: properties), logger: testLogger("c2"))
+        try second.subscribe(topics: [topic])
+        await collector.collect(from: &events, until: { !$0.revoked.isEmpty })
+        var secondEvents = second.events.makeAsyncIterator()
+        var secondCollector = EventCollector()
+        await secondCollector.collect(from: &secondEvents, until: { !$0.assigned.isEmpty })
+        await second.shutdown()
+        collector.assigned = []
+        await collector.collect(from: &events, until: { Set($0.assigned).count == 2 })
+
+        // Partition 0 is fetched without the application resuming it.
+        await collector.collect(from: &events, until: { $0.messages.filter { $0.partition == 0 }.count >= 4 })
+        #expect(collector.messages.filter { $0.partition == 0 }.map(\.offset) == Array(0..<4))
+        await first.shutdown()
+        await producer.shutdown()
+    }
+
     @Test("produce errors injected on the cluster delay delivery, which succeeds once they clear")
     func produceErrorsThenRecovery() async throws {
         let fixture = try MockTopic("dlq", partitions: 1)

@@ -16,6 +16,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private let pollTimeoutMs: Int32
 
     let deliveryWindow: RDKafkaDeliveryWindow?
+    let pauses = RDKafkaPauses()
     private let stopRequested = Atomic<Bool>(false)
     private let completion = RDKafkaThreadCompletion()
 
@@ -127,6 +128,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            pauses.clearBeforeAssigning(list, rk: rk)
             if cooperative {
                 if let error = rd_kafka_incremental_assign(rk, list) {
                     report(KafkaError(consuming: error))
