@@ -40,6 +40,12 @@ public final class KafkaMockCluster: Sendable {
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "broker \(id) up") }
     }
 
+    /// Moves a partition's leadership to broker `id`; `-1` leaves the partition without a leader.
+    public func setPartitionLeader(_ topic: String, _ partition: Int32, broker id: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_partition_set_leader(cluster.pointer, topic, partition, id)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "partition \(partition) leader") }
+    }
+
     /// Delays every response of a broker, to model a slow network.
     public func setRoundTripTime(_ id: Int32, _ rtt: Duration) throws(KafkaError) {
         let err = rd_kafka_mock_broker_set_rtt(cluster.pointer, id, rtt.milliseconds)

@@ -29,6 +29,9 @@ public struct PipelineConfiguration: Sendable {
     /// Records sent to the API per second at most (replay's `--rate`); nil for no cap. Batches
     /// are then no larger than one second's worth, so that the pace stays even.
     public var maxRecordsPerSecond: Int?
+    /// An assigned partition with no fetch response this long after its assignment (time spent
+    /// paused not counted) is reported: a warning naming it and the `unfetched_partitions` gauge.
+    public var unfetchedPartitionWarning: Duration
 
     public init(
         batchMaxItems: Int = 1000,
@@ -44,7 +47,8 @@ public struct PipelineConfiguration: Sendable {
         deadLetterRetryMaxDelay: Duration = .seconds(10),
         maxJSONDepth: Int = 512,
         revocationDrainTimeout: Duration = .seconds(12),
-        maxRecordsPerSecond: Int? = nil
+        maxRecordsPerSecond: Int? = nil,
+        unfetchedPartitionWarning: Duration = .seconds(60)
     ) {
         self.batchMaxItems = batchMaxItems
         self.batchMaxBytes = batchMaxBytes
@@ -60,6 +64,7 @@ public struct PipelineConfiguration: Sendable {
         self.maxJSONDepth = maxJSONDepth
         self.revocationDrainTimeout = revocationDrainTimeout
         self.maxRecordsPerSecond = maxRecordsPerSecond.map { max(1, $0) }
+        self.unfetchedPartitionWarning = unfetchedPartitionWarning
     }
 
     /// The batch size actually used: never more than the API's 1000 items or one second of the

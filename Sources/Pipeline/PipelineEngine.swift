@@ -66,6 +66,7 @@ final class PipelineEngine {
     private var rangeDelivered: Set<TopicPartition> = []
     private var drainDeadline: ContinuousClock.Instant?
     private var lastCommit = ContinuousClock.now
+    private var unfetchedWatch: UnfetchedPartitionWatch
     private(set) var finished = false
 
     init(
@@ -87,6 +88,7 @@ final class PipelineEngine {
         self.progress = progress
         self.logger = logger
         self.intake = RecordIntake(mode: mode, maxDepth: configuration.maxJSONDepth)
+        self.unfetchedWatch = UnfetchedPartitionWatch(threshold: configuration.unfetchedPartitionWarning)
         self.batcher = Batcher(
             maxItems: configuration.effectiveBatchMaxItems,
             maxBytes: configuration.batchMaxBytes,
@@ -98,7 +100,10 @@ final class PipelineEngine {
             // A range is assigned up front, without a group rebalance.
             lifecycle.subscribed()
             lifecycle.assigned()
-            for partition in start.keys { trackers[partition] = PartitionOffsetTracker(epoch: 0) }
+            for partition in start.keys {
+                trackers[partition] = PartitionOffsetTracker(epoch: 0)
+                unfetchedWatch.assigned(partition, at: ContinuousClock.now)
+            }
             health.setJoinedGroup(true)
             checkRangeComplete()
         }
@@ -332,6 +337,22 @@ final class PipelineEngine {
         lastCommit = now
         commit(partitions: Set(trackers.keys), synchronously: force)
         reportLag()
+        watchFetching(at: now)
+    }
+
+    /// Reports assigned partitions that were never fetched (see `UnfetchedPartitionWatch`).
+    private func watchFetching(at now: ContinuousClock.Instant) {
+        let verdict = unfetchedWatch.check(
+            at: now,
+            fetched: { consumer.cachedHighWatermark($0) != nil },
+            paused: { pauseReasons[$0] != nil })
+        for partition in verdict.newlyUnfetched {
+            logger.warning("assigned partition never fetched: its records wait until it is", metadata: [
+                "partition": "\(partition)", "after": "\(configuration.unfetchedPartitionWarning)",
+                "hint": "check the partition's leader; restarting the sink assigns it afresh",
+            ])
+        }
+        metrics.unfetchedPartitions(verdict.unfetched)
     }
 
     /// Lag is what the group still has to finish: the high watermark (as last fetched) minus the
@@ -397,6 +418,7 @@ final class PipelineEngine {
             nextEpoch += 1
             trackers[partition] = PartitionOffsetTracker(epoch: nextEpoch)
             pauseReasons[partition] = nil
+            unfetchedWatch.assigned(partition, at: ContinuousClock.now)
         }
         // A partition paused when it was revoked (a batch retrying) arrives unpaused: the
         // consumer clears a stale pause before assigning, never after (see `KafkaConsumer.pause`).
@@ -449,6 +471,7 @@ final class PipelineEngine {
         for partition in partitions {
             trackers[partition]?.release()
             trackers[partition] = nil
+            unfetchedWatch.released(partition)
         }
     }
 

@@ -117,6 +117,36 @@ struct PipelineResilienceTests {
         await harness.close()
     }
 
+    @Test("an assigned partition that is never fetched is reported, and no longer once it is fetched")
+    func unfetchedPartitionIsReported() async throws {
+        let harness = try await PipelineHarness(partitions: 2)
+        // Partition 1 has no leader: the consumer is assigned it but cannot fetch it.
+        try harness.cluster.setPartitionLeader(harness.topic, 1, broker: -1)
+        var configuration = PipelineConfiguration.testing
+        configuration.unfetchedPartitionWarning = .milliseconds(500)
+        let running = try harness.makePipeline(configuration: configuration)
+        await running.health.wait { $0.joinedGroup }
+        try await harness.produce([CustomerMetadata(externalConversationId: "c-0", externalCustomerId: "u-0", eventId: "e-0").serialized()], partition: 0)
+        let deadline = ContinuousClock.now + .seconds(60)
+        // Partition 0 is read meanwhile.
+        while running.metrics.unfetchedPartitions != 1 || harness.emulator.acceptedEventIds().isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(running.metrics.unfetchedPartitions == 1)
+        #expect(harness.emulator.acceptedEventIds() == ["e-0"])
+
+        // Its leader is back: partition 1 is fetched, its record arrives, and the gauge clears.
+        try harness.cluster.setPartitionLeader(harness.topic, 1, broker: 1)
+        try await harness.produce([CustomerMetadata(externalConversationId: "c-1", externalCustomerId: "u-1", eventId: "e-1").serialized()], partition: 1)
+        while running.metrics.unfetchedPartitions != 0 || harness.emulator.acceptedEventIds().count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(running.metrics.unfetchedPartitions == 0)
+        #expect(Set(harness.emulator.acceptedEventIds()) == ["e-0", "e-1"])
+        try await running.stopGracefully()
+        await harness.close()
+    }
+
     @Test("a commit the broker refuses is made again, even when no further record arrives")
     func refusedCommitIsRetried() async throws {
         let harness = try await PipelineHarness(partitions: 1)

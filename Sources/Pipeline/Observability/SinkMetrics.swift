@@ -11,7 +11,7 @@ import Synchronization
 /// - `batch_items`, `batch_bytes` (histograms)
 /// - `retries_total{reason}`, `dlq_produce_failures_total`
 /// - `committed_offset{topic,partition}`, `consumer_lag{topic,partition}`
-/// - `in_flight_requests`, `paused_partitions`
+/// - `in_flight_requests`, `paused_partitions`, `unfetched_partitions`
 public final class SinkMetrics: Sendable {
     public struct Totals: Sendable, Equatable {
         public var consumed = 0
@@ -41,6 +41,8 @@ public final class SinkMetrics: Sendable {
     private let batchBytes = Recorder(label: "metadata_sink_batch_bytes")
     private let inFlight = Gauge(label: "metadata_sink_in_flight_requests")
     private let paused = Gauge(label: "metadata_sink_paused_partitions")
+    private let unfetched = Gauge(label: "metadata_sink_unfetched_partitions")
+    private let unfetchedNow = Atomic<Int>(0)
 
     public init() {}
 
@@ -110,6 +112,14 @@ public final class SinkMetrics: Sendable {
 
     func inFlightRequests(_ count: Int) { inFlight.record(count) }
     func pausedPartitions(_ count: Int) { paused.record(count) }
+
+    /// Assigned partitions never fetched (see `UnfetchedPartitionWatch`).
+    public var unfetchedPartitions: Int { unfetchedNow.load(ordering: .relaxed) }
+
+    func unfetchedPartitions(_ count: Int) {
+        unfetchedNow.store(count, ordering: .relaxed)
+        unfetched.record(count)
+    }
 }
 
 extension Duration {
