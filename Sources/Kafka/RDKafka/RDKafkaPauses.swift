@@ -16,27 +16,24 @@ final class RDKafkaPauses: Sendable {
     private let paused = Mutex<Set<TopicPartition>>([])
 
     func pause(_ partitions: [TopicPartition], rk: OpaquePointer) throws(KafkaError) {
+        try change(partitions, paused: true, rk: rk)
+    }
+
+    func resume(_ partitions: [TopicPartition], rk: OpaquePointer) throws(KafkaError) {
+        try change(partitions, paused: false, rk: rk)
+    }
+
+    private func change(_ partitions: [TopicPartition], paused pausing: Bool, rk: OpaquePointer) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         // Under the lock, so that the set and librdkafka's flags change in the same order as
         // `clearBeforeAssigning` sees them.
         let err = paused.withLock { set in
-            set.formUnion(partitions)
+            if pausing { set.formUnion(partitions) } else { set.subtract(partitions) }
             return RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
-                rd_kafka_pause_partitions(rk, list)
+                pausing ? rd_kafka_pause_partitions(rk, list) : rd_kafka_resume_partitions(rk, list)
             }
         }
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "pause") }
-    }
-
-    func resume(_ partitions: [TopicPartition], rk: OpaquePointer) throws(KafkaError) {
-        guard !partitions.isEmpty else { return }
-        let err = paused.withLock { set in
-            set.subtract(partitions)
-            return RDKafkaTopicPartitionList.withList(partitions.map { ($0, nil) }) { list in
-                rd_kafka_resume_partitions(rk, list)
-            }
-        }
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: "resume") }
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(err, context: pausing ? "pause" : "resume") }
     }
 
     /// Resumes those partitions of `list`, about to be assigned, that the application left
