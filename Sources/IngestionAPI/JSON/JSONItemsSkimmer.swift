@@ -33,13 +33,6 @@ struct JSONItemsSkimmer: JSONByteScanning {
         self.maxDepth = maxDepth
     }
 
-    private static let itemsKey = Array("items".utf8)
-    private static let eventIdKey = Array("eventId".utf8)
-    // Read once per body: each read of a static is a call to its lazy initialiser's check, and
-    // the key names are compared for every member of every item.
-    private let itemsKey = JSONItemsSkimmer.itemsKey
-    private let eventIdKey = JSONItemsSkimmer.eventIdKey
-
     private mutating func document() -> Items? {
         var items = Items()
         // Open containers: true for an object.
@@ -145,20 +138,21 @@ struct JSONItemsSkimmer: JSONByteScanning {
         let start = pos
         guard pos < end, bytes[pos] == UInt8(ascii: "\""), let escapes = string() else { return false }
         let name = (start + 1)..<(pos - 1)
-        func named(_ expected: [UInt8]) -> Bool {
+        // Static strings: no lazily initialised static to check per member of every item.
+        func named(_ expected: StaticString) -> Bool {
             if escapes {
                 let key = (try? JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<pos]))))?.stringValue
-                return key.map { Array($0.utf8) == expected } ?? false
+                return key == expected.description
             }
-            return name.count == expected.count && zip(name, expected).allSatisfy { bytes[$0] == $1 }
+            return equals(name, expected)
         }
-        keyIsItems = depth == 1 && named(itemsKey)
+        keyIsItems = depth == 1 && named("items")
         if keyIsItems {
             // A second `items` is a duplicate key: the general path refuses it.
             itemsKeys += 1
             guard itemsKeys == 1 else { return false }
         }
-        keyIsEventId = depth == 3 && inItems && named(eventIdKey)
+        keyIsEventId = depth == 3 && inItems && named("eventId")
         skipWhitespace()
         guard take(UInt8(ascii: ":")) else { return false }
         skipWhitespace()

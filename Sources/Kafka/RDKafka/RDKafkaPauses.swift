@@ -49,9 +49,4 @@ final class RDKafkaPauses: Sendable {
             }
         }
     }
-
-    /// What the application has paused and not resumed (for tests and diagnostics).
-    var current: Set<TopicPartition> {
-        paused.withLock { $0 }
-    }
 }

@@ -25,8 +25,8 @@ struct CheckedMessage: Sendable {
     /// Plain values rather than the message: the engine needs only these, and reading them here,
     /// on the task that just decoded the message, spares the engine's loop a trip to a message
     /// object that is no longer in its cache (and a retain and release of it).
-    init(read: KafkaMessage, verdict: Verdict) {
-        self.position = ReadPosition(read)
+    init(read: KafkaMessage, at position: ReadPosition, verdict: Verdict) {
+        self.position = position
         self.valueBytes = read.value?.count ?? 0
         self.verdict = verdict
     }

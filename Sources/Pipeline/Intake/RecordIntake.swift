@@ -21,12 +21,16 @@ struct RecordIntake: Sendable {
     }
 
     func check(_ messages: [KafkaMessage]) -> [CheckedMessage] {
-        messages.map { CheckedMessage(read: $0, verdict: verdict(for: $0)) }
+        messages.map { read in
+            let position = ReadPosition(read)
+            return CheckedMessage(read: read, at: position, verdict: verdict(for: read, at: position))
+        }
     }
 
-    func verdict(for read: KafkaMessage) -> CheckedMessage.Verdict {
+    /// `position` is where `read` was read, when the caller has it already.
+    func verdict(for read: KafkaMessage, at position: ReadPosition? = nil) -> CheckedMessage.Verdict {
         if let rangeEnd, read.offset >= rangeEnd[read.topicPartition] ?? 0 { return .beyondRange }
-        let position = ReadPosition(read)
+        let position = position ?? ReadPosition(read)
         // What is processed: the record read, or for a redrive the original a dead letter carries.
         var message = read
         var priorRedrives = 0
