@@ -1,3 +1,4 @@
+import IngestionAPI
 import Kafka
 
 /// A valid record on its way to the API, with the original message kept for the dead-letter topic.
@@ -6,7 +7,11 @@ import Kafka
 /// reference is one retain per hand-over where a struct of arrays and strings would be several.
 final class SinkRecord: Sendable {
     let message: KafkaMessage
-    let eventId: String
+    /// The eventId when it is not simply the item's own string `eventId`: derived by the sink,
+    /// or read already by the general path. Nil for the common case, where `eventId` reads it
+    /// from the item on the rare occasion it is needed (a dead letter's header): a `String` made
+    /// for every record cost an allocation and a free each.
+    private let knownEventId: String?
     /// The item to send when it differs from the message value (an eventId was added).
     let preparedItem: [UInt8]?
     /// Where it was read (differs from the message's coordinates for a redriven dead letter).
@@ -19,9 +24,10 @@ final class SinkRecord: Sendable {
     let byteCount: Int
     let valueBytes: Int
 
-    init(message: KafkaMessage, eventId: String, preparedItem: [UInt8]?, position: ReadPosition? = nil, priorRedrives: Int = 0) {
+    /// `eventId` nil: the item has a string `eventId` of its own (the caller checked).
+    init(message: KafkaMessage, eventId: String?, preparedItem: [UInt8]?, position: ReadPosition? = nil, priorRedrives: Int = 0) {
         self.message = message
-        self.eventId = eventId
+        self.knownEventId = eventId
         self.preparedItem = preparedItem
         self.position = position ?? ReadPosition(message)
         self.priorRedrives = priorRedrives
@@ -31,7 +37,14 @@ final class SinkRecord: Sendable {
 
     /// The same record, read as a dead letter at `position`.
     func read(at position: ReadPosition, priorRedrives: Int) -> SinkRecord {
-        SinkRecord(message: message, eventId: eventId, preparedItem: preparedItem, position: position, priorRedrives: priorRedrives)
+        SinkRecord(message: message, eventId: knownEventId, preparedItem: preparedItem, position: position, priorRedrives: priorRedrives)
+    }
+
+    /// The eventId the item is sent with.
+    var eventId: String {
+        if let knownEventId { return knownEventId }
+        let item = self.item
+        return CustomerItemFastPath.validItem(item)?.eventId ?? (try? JSONParser.parse(item))?["eventId"]?.stringValue ?? ""
     }
 
     /// The item's JSON bytes as they go into the request.

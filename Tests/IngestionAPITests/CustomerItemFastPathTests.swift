@@ -25,7 +25,13 @@ struct CustomerItemFastPathTests {
     /// Checks the one property that matters: a fast "valid" is always the general verdict too.
     static func expectAgreement(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth, _ comment: String = "",
                                 sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let fast = CustomerItemFastPath.validItem(bytes, maxDepth: maxDepth) else { return }
+        // `check` is `validItem` without the eventId string: the same verdict, always.
+        let check = CustomerItemFastPath.check(bytes, maxDepth: maxDepth)
+        guard let fast = CustomerItemFastPath.validItem(bytes, maxDepth: maxDepth) else {
+            #expect(check == nil, "check said valid where validItem did not \(comment)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(check?.hasEventId == (fast.eventId != nil), "check disagrees with validItem \(comment)", sourceLocation: sourceLocation)
         let general = generalVerdict(bytes, maxDepth: maxDepth)
         #expect(general == .valid(eventId: fast.eventId),
                 "fast path said valid for \(String(decoding: bytes, as: UTF8.self)) \(comment)", sourceLocation: sourceLocation)

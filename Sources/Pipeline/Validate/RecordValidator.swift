@@ -38,11 +38,12 @@ struct RecordValidator: Sendable {
     /// record to send, straight from the bytes without a parsed tree; nil sends the message through
     /// `RecordDecoder` and `validate(_:message:)`, which decide everything else and word the errors.
     func fastRecord(_ message: KafkaMessage, maxDepth: Int) -> SinkRecord? {
-        guard let value = message.value, let valid = CustomerItemFastPath.validItem(value, maxDepth: maxDepth) else {
+        guard let value = message.value, let check = CustomerItemFastPath.check(value, maxDepth: maxDepth) else {
             return nil
         }
-        if let eventId = valid.eventId {
-            return SinkRecord(message: message, eventId: eventId, preparedItem: nil)
+        if check.hasEventId {
+            // The item's own eventId stays in its bytes until a dead letter needs it.
+            return SinkRecord(message: message, eventId: nil, preparedItem: nil)
         }
         let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
         guard let spliced = Self.splice(eventId: eventId, into: value) else { return nil }
