@@ -163,17 +163,12 @@ final class PipelineEngine {
         // Messages come in runs of one partition (a fetch answers partition by partition): its
         // tracker is taken out for the run, and its valid records batched together, so that the
         // dictionaries are looked up once per run rather than once per record.
-        var start = 0
-        while start < messages.count {
-            let partition = messages[start].position.topicPartition
-            var end = start + 1
-            while end < messages.count, messages[end].position.topicPartition == partition { end += 1 }
-            defer { start = end }
+        for (partition, range) in Self.partitionRuns(count: messages.count, partitionAt: { messages[$0].position.topicPartition }) {
             var tracker = trackers.removeValue(forKey: partition)
             valid.removeAll(keepingCapacity: true)
             var bytes = 0
             var beyondRange = false
-            for index in start..<end {
+            for index in range {
                 let offset = messages[index].position.offset
                 let verdict = messages[index].verdict
                 if case .beyondRange = verdict {
@@ -240,12 +235,20 @@ final class PipelineEngine {
     /// was read (its position), not by its message: a redriven record carries its original's
     /// coordinates, but its offset is tracked in the dead-letter topic it was read from.
     static func partitionRuns(_ records: [SinkRecord]) -> [(partition: TopicPartition, range: Range<Int>)] {
+        partitionRuns(count: records.count) { records[$0].position.topicPartition }
+    }
+
+    /// The runs of equal partitions among `count` elements, the partition of each given by
+    /// `partitionAt` (records in a batch, checked messages as they arrive).
+    static func partitionRuns(
+        count: Int, partitionAt: (Int) -> TopicPartition
+    ) -> [(partition: TopicPartition, range: Range<Int>)] {
         var runs: [(partition: TopicPartition, range: Range<Int>)] = []
         var start = 0
-        while start < records.count {
-            let first = records[start].position.topicPartition
+        while start < count {
+            let first = partitionAt(start)
             var end = start + 1
-            while end < records.count, records[end].position.topicPartition == first {
+            while end < count, partitionAt(end) == first {
                 end += 1
             }
             runs.append((first, start..<end))

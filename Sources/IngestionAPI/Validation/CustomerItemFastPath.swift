@@ -33,11 +33,8 @@ public enum CustomerItemFastPath {
     /// `ValidItem` when `bytes` is, in the narrow shape above, a valid item; nil otherwise.
     /// `maxDepth` is the parser's nesting limit, which the fast path respects too.
     public static func validItem(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> ValidItem? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(bytes: buffer, maxDepth: maxDepth)
-            return scanner.item().map { eventId in
-                ValidItem(eventId: eventId.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
-            }
+        scan(bytes, maxDepth: maxDepth) { buffer, eventId in
+            ValidItem(eventId: eventId.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
         }
     }
 
@@ -45,9 +42,16 @@ public enum CustomerItemFastPath {
     /// every record but needs an item's own eventId only for the rare dead letter, and a string
     /// of 36 bytes is an allocation (and a free) per record.
     public static func check(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> Check? {
+        scan(bytes, maxDepth: maxDepth) { _, eventId in Check(hasEventId: eventId != nil) }
+    }
+
+    /// One scan of `bytes`; for a valid item, `result` of the buffer and its eventId's range.
+    private static func scan<Result>(
+        _ bytes: [UInt8], maxDepth: Int, _ result: (UnsafeBufferPointer<UInt8>, Range<Int>?) -> Result
+    ) -> Result? {
         bytes.withUnsafeBufferPointer { buffer in
             var scanner = Scanner(bytes: buffer, maxDepth: maxDepth)
-            return scanner.item().map { Check(hasEventId: $0 != nil) }
+            return scanner.item().map { result(buffer, $0) }
         }
     }
 
