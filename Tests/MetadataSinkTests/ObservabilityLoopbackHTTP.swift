@@ -24,7 +24,9 @@ struct LoopbackHTTPError: Error, CustomStringConvertible {
 ///
 /// Written on plain sockets so that the health server is exercised by a client that shares no
 /// code with it (the test target depends on neither NIO nor the project's HTTP client). Reads
-/// time out after 5 seconds, so a server that never answers fails the test instead of hanging it.
+/// time out after 30 seconds, so a server that never answers fails the test instead of hanging
+/// it. (5 seconds was once too short on a loaded 2-core machine: the suite runs beside the chaos
+/// suite's processes, and the server's event loop shares its threads with the tests' emulators.)
 enum LoopbackHTTP {
     static func request(
         _ method: String = "GET", host: String = "127.0.0.1", port: Int, path: String, body: String? = nil
@@ -37,7 +39,7 @@ enum LoopbackHTTP {
         guard fd >= 0 else { throw LoopbackHTTPError(operation: "socket", code: errno) }
         defer { close(fd) }
 
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
 
         var address = sockaddr_in()
