@@ -4,8 +4,9 @@ import Testing
 
 extension ChaosTests {
     /// The API down for 20 s while records keep arriving: the sink retries the same batches,
-    /// dead-letters nothing, and stops reading (pauses its partitions) instead of buffering the
-    /// backlog, so its memory stays flat however long the outage lasts.
+    /// dead-letters nothing, and stops reading (pauses the retried batches' partitions, holds its
+    /// poll thread for the rest) instead of buffering the backlog, so its memory stays flat
+    /// however long the outage lasts.
     @Test("API outage: 503 for 20 s while 40,000 records arrive; nothing dead-lettered or lost, RSS flat", .timeLimit(.minutes(5)))
     func apiOutage() async throws {
         let started = ContinuousClock.now
@@ -43,8 +44,13 @@ extension ChaosTests {
         produced += try await producing.value
         #expect(produced.count == 42_000)
 
-        // Paused, not buffered: reading stopped near the buffer bound, with 40,000 waiting.
-        #expect(mostPaused == 16, "paused partitions: \(mostPaused)")
+        // Held back, not buffered: reading stopped well short of the backlog, with 40,000
+        // waiting. Two things stop it: the partitions of the batches being retried are paused,
+        // and the delivery window holds the poll thread once the sink holds half its buffer
+        // bound, which stops the other partitions without a pause. How many partitions the
+        // retried batches cover depends on how records fell into batches as the outage began
+        // (all 16 in most runs, 14 in one), so only the pause itself is asserted here.
+        #expect(mostPaused > 0, "paused partitions: \(mostPaused)")
         #expect(consumedDuringOutage < 25_000, "read \(Int(consumedDuringOutage)) records during the outage")
         // Flat: over the outage's second half, while the backlog still grew on the broker.
         let secondHalf = memory.samples(from: .seconds(10)).map(\.bytes)
