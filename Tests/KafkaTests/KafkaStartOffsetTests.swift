@@ -1,4 +1,5 @@
-import Kafka
+import CRdKafka
+@testable import Kafka
 import TestSupport
 import Testing
 
@@ -39,5 +40,22 @@ struct KafkaStartOffsetTests {
         #expect(try consumer.committed([p0, p1]) == [p0: 3, p1: nil])
         await consumer.shutdown()
         await producer.shutdown()
+    }
+
+    @Test("the start assigned: the committed offset, else the policy's logical offset, else librdkafka's own path")
+    func startResolvedBeforeAssigning() {
+        let beginning = Int64(RD_KAFKA_OFFSET_BEGINNING)
+        let end = Int64(RD_KAFKA_OFFSET_END)
+        let none = Int64(RD_KAFKA_OFFSET_INVALID)
+        for policy in ["smallest", "earliest", "beginning"] { #expect(RDKafkaStartOffsets.resetOffset(policy: policy) == beginning) }
+        for policy in ["largest", "latest", "end"] { #expect(RDKafkaStartOffsets.resetOffset(policy: policy) == end) }
+        // Unset is librdkafka's default, `largest`; `error` (and anything else) is left to librdkafka.
+        #expect(RDKafkaStartOffsets.resetOffset(policy: nil) == end)
+        #expect(RDKafkaStartOffsets.resetOffset(policy: "error") == nil)
+        #expect(RDKafkaStartOffsets.start(committed: 42, error: RD_KAFKA_RESP_ERR_NO_ERROR, resetOffset: beginning) == 42)
+        #expect(RDKafkaStartOffsets.start(committed: none, error: RD_KAFKA_RESP_ERR_NO_ERROR, resetOffset: beginning) == beginning)
+        #expect(RDKafkaStartOffsets.start(committed: none, error: RD_KAFKA_RESP_ERR_NO_ERROR, resetOffset: end) == end)
+        #expect(RDKafkaStartOffsets.start(committed: 42, error: RD_KAFKA_RESP_ERR__TIMED_OUT, resetOffset: beginning) == none)
+        #expect(RDKafkaStartOffsets.start(committed: none, error: RD_KAFKA_RESP_ERR_UNSTABLE_OFFSET_COMMIT, resetOffset: end) == none)
     }
 }

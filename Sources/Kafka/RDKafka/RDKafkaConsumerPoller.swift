@@ -14,6 +14,8 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
     private let revocationTimeout: Duration
     private let maxMessagesPerEvent: Int
     private let pollTimeoutMs: Int32
+    /// `auto.offset.reset` as a logical offset, for partitions the group has not committed.
+    private let resetOffset: Int64?
 
     let deliveryWindow: RDKafkaDeliveryWindow?
     let pauses = RDKafkaPauses()
@@ -35,6 +37,7 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         self.revocationTimeout = configuration.revocationTimeout
         self.maxMessagesPerEvent = max(1, configuration.maxMessagesPerEvent)
         self.pollTimeoutMs = max(1, configuration.pollTimeout.milliseconds)
+        self.resetOffset = RDKafkaStartOffsets.resetOffset(policy: configuration.properties["auto.offset.reset"])
         self.deliveryWindow = configuration.deliveryWindow.map {
             RDKafkaDeliveryWindow(window: $0, maxWait: configuration.deliveryWindowMaxWait)
         }
@@ -129,12 +132,14 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             pauses.clearBeforeAssigning(list, rk: rk)
+            let starts = RDKafkaStartOffsets.resolve(list, rk: rk, resetOffset: resetOffset)
+            defer { rd_kafka_topic_partition_list_destroy(starts) }
             if cooperative {
-                if let error = rd_kafka_incremental_assign(rk, list) {
+                if let error = rd_kafka_incremental_assign(rk, starts) {
                     report(KafkaError(consuming: error))
                 }
             } else {
-                let result = rd_kafka_assign(rk, list)
+                let result = rd_kafka_assign(rk, starts)
                 if result != RD_KAFKA_RESP_ERR_NO_ERROR { report(KafkaError(result, context: "assign")) }
             }
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map(\.description))"])
