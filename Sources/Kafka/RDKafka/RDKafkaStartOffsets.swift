@@ -19,7 +19,8 @@ import CRdKafka
 /// What this cannot resolve (the fetch timed out or failed, one partition's answer carries an
 /// error, the policy is `error`) is assigned without an offset, to librdkafka's own path.
 enum RDKafkaStartOffsets {
-    /// How long the poll thread waits for the committed offsets before leaving them to librdkafka.
+    /// How long the poll thread waits for each answer (the committed offsets, a topic's metadata)
+    /// before leaving what is missing to librdkafka.
     static let fetchTimeout: Duration = .seconds(10)
 
     /// The logical offset `auto.offset.reset` names; nil for `error` or a value librdkafka would
