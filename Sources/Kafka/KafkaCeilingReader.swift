@@ -34,7 +34,7 @@ public enum KafkaCeilingReader {
 
         // Metadata first, outside the clock: assigning partitions whose leader is not known yet
         // makes librdkafka retry the offset lookup half a second later, a start-up cost the sink
-        // (which learns the metadata while joining its group) does not pay either.
+        // does not pay either (`RDKafkaStartOffsets` learns the leaders before assigning).
         _ = try client.partitionCount(topic: topic, timeout: timeout)
 
         // The last offset still to read, per partition; partitions with nothing to read are done.

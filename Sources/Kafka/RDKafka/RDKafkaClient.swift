@@ -61,6 +61,12 @@ final class RDKafkaClient: @unchecked Sendable {
 
     /// Partition counts of topics, from the cluster's metadata.
     func partitionCount(topic: String, timeout: Duration) throws(KafkaError) -> Int32 {
+        try Self.partitionCount(topic: topic, rk: handle, timeout: timeout)
+    }
+
+    /// The same on a bare handle (the rebalance callback has no client). The answer also
+    /// delegates each of the topic's partitions to its leader before this returns.
+    static func partitionCount(topic: String, rk handle: OpaquePointer, timeout: Duration) throws(KafkaError) -> Int32 {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let rkt = rd_kafka_topic_new(handle, topic, nil)
         defer { if let rkt { rd_kafka_topic_destroy(rkt) } }

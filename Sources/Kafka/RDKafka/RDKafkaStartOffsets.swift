@@ -56,12 +56,7 @@ enum RDKafkaStartOffsets {
     /// leader before it returns. A failure only means librdkafka's own, slower, retry.
     private static func learnLeaders(of topics: Set<String>, rk: OpaquePointer) {
         for topic in topics.sorted() {
-            guard let rkt = rd_kafka_topic_new(rk, topic, nil) else { continue }
-            defer { rd_kafka_topic_destroy(rkt) }
-            var metadata: UnsafePointer<rd_kafka_metadata>?
-            if rd_kafka_metadata(rk, 0, rkt, &metadata, fetchTimeout.milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata {
-                rd_kafka_metadata_destroy(metadata)
-            }
+            _ = try? RDKafkaClient.partitionCount(topic: topic, rk: rk, timeout: fetchTimeout)
         }
     }
 
