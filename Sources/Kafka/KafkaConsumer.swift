@@ -8,7 +8,7 @@ import Logging
 /// offsets, because only the application knows which records have reached an outcome.
 public final class KafkaConsumer: Sendable {
     public let events: AsyncStream<KafkaConsumerEvent>
-    private let client: RDKafkaClient
+    let client: RDKafkaClient
     let poller: RDKafkaConsumerPoller
     private let logger: Logger
 
@@ -16,9 +16,12 @@ public final class KafkaConsumer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: KafkaConsumerEvent.self)
         let poller = RDKafkaConsumerPoller(continuation: continuation, configuration: configuration, logger: logger)
         let context = RDKafkaContext(logger: logger)
-        context.onRebalance = { rk, err, list in poller.rebalance(rk, err, list) }
-        context.onError = { error in poller.report(error) }
-        context.onOffsetCommit = { err, offsets in poller.commitCompleted(err, offsets) }
+        // Weakly: messages keep the handle (and so the context) alive, and the poller keeps the
+        // stream of undelivered messages; a strong reference here would close that circle, and a
+        // consumer dropped with messages left in `events` would never be destroyed.
+        context.onRebalance = { [weak poller] rk, err, list in poller?.rebalance(rk, err, list) }
+        context.onError = { [weak poller] error in poller?.report(error) }
+        context.onOffsetCommit = { [weak poller] err, offsets in poller?.commitCompleted(err, offsets) }
         let client = try RDKafkaClient(kind: .consumer, properties: configuration.effectiveProperties, context: context)
         // Route everything (rebalances, errors) through the consumer queue that the poll thread serves.
         rd_kafka_poll_set_consumer(client.handle)

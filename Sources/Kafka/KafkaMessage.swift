@@ -1,19 +1,36 @@
+import CRdKafka
+import Synchronization
+
 /// A record read from Kafka. Key, value and headers are kept byte for byte so that a dead-lettered
 /// record can be republished exactly as it arrived.
 ///
 /// An immutable class rather than a struct: a message is handed from the poll thread through the
 /// pipeline's stages, and each hand-over of a struct retains its topic, key, value and headers
 /// one by one (and releases them again), where a reference is one retain.
-public final class KafkaMessage: Sendable {
+///
+/// A message from the consumer keeps librdkafka's own message (and so the fetch buffer its bytes
+/// are in) until it is released, instead of copying them out: copying cost an allocation and a
+/// free for the value and for the key, and reading the headers one more each even when there are
+/// none, for every record, where the sink reads the headers only to dead-letter one. Hot paths
+/// read the bytes in place with `withUnsafeValue`; `key`, `value` and `headers` copy them.
+public final class KafkaMessage: @unchecked Sendable {
     public let topic: String
     public let partition: Int32
     public let offset: Int64
-    public let key: [UInt8]?
-    /// `nil` for a tombstone.
-    public let value: [UInt8]?
-    public let headers: [KafkaHeader]
     /// Milliseconds since the epoch, when the broker or producer set one.
     public let timestamp: Int64?
+    /// The value's size in bytes; nil for a tombstone.
+    public let valueCount: Int?
+
+    // Exactly one of `copied` and `borrowed` is set. `@unchecked Sendable` is sound because
+    // neither changes after init, librdkafka's message is only read (its key and value bytes are
+    // immutable, `rd_kafka_message_destroy` may run on any thread), and the one lazy read
+    // that writes into it, the headers' parse, happens under `headersLock`.
+    private let copied: (key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader])?
+    private let borrowed: UnsafeMutablePointer<rd_kafka_message_t>?
+    /// The handle the message came from: librdkafka's messages must be destroyed before it is.
+    private let client: RDKafkaClient?
+    private let headersLock: Mutex<[KafkaHeader]?>
 
     public init(
         topic: String,
@@ -27,13 +44,70 @@ public final class KafkaMessage: Sendable {
         self.topic = topic
         self.partition = partition
         self.offset = offset
-        self.key = key
-        self.value = value
-        self.headers = headers
         self.timestamp = timestamp
+        self.valueCount = value?.count
+        self.copied = (key, value, headers)
+        self.borrowed = nil
+        self.client = nil
+        self.headersLock = Mutex(nil)
+    }
+
+    /// Takes ownership of `message`, a message without error consumed through `client`.
+    init(taking message: UnsafeMutablePointer<rd_kafka_message_t>, topic: String, client: RDKafkaClient) {
+        let m = message.pointee
+        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+        self.topic = topic
+        self.partition = m.partition
+        self.offset = m.offset
+        self.timestamp = timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+        self.valueCount = m.payload == nil ? nil : m.len
+        self.copied = nil
+        self.borrowed = message
+        self.client = client
+        self.headersLock = Mutex(nil)
+    }
+
+    deinit {
+        // Before `client` is released: the handle may go with it.
+        if let borrowed { rd_kafka_message_destroy(borrowed) }
     }
 
     public var topicPartition: TopicPartition {
         TopicPartition(topic: topic, partition: partition)
+    }
+
+    /// `body` of the value's bytes, in place; nil for a tombstone.
+    public func withUnsafeValue<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        if let borrowed {
+            guard let payload = borrowed.pointee.payload else { return nil }
+            return try body(UnsafeBufferPointer(start: payload.assumingMemoryBound(to: UInt8.self), count: borrowed.pointee.len))
+        }
+        return try copied?.value?.withUnsafeBufferPointer(body)
+    }
+
+    /// A copy of the value; nil for a tombstone.
+    public var value: [UInt8]? {
+        if let borrowed {
+            return borrowed.pointee.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: borrowed.pointee.len)) }
+        }
+        return copied?.value
+    }
+
+    public var key: [UInt8]? {
+        if let borrowed {
+            return borrowed.pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: borrowed.pointee.key_len)) }
+        }
+        return copied?.key
+    }
+
+    public var headers: [KafkaHeader] {
+        guard let borrowed else { return copied?.headers ?? [] }
+        return headersLock.withLock { cache in
+            if let cache { return cache }
+            let headers = RDKafkaMessage.headers(borrowed)
+            cache = headers
+            return headers
+        }
     }
 }

@@ -323,7 +323,7 @@ final class PipelineEngine {
         guard let inFlight = deadLettersInFlight.removeValue(forKey: batch) else { return }
         for letter in inFlight.items {
             bufferedRecords -= 1
-            bufferedBytes -= letter.message.value?.count ?? 0
+            bufferedBytes -= letter.message.valueCount ?? 0
             finish(letter.position, epochs: inFlight.epochs)
         }
     }

@@ -31,7 +31,7 @@ final class SinkRecord: Sendable {
         self.preparedItem = preparedItem
         self.position = position ?? ReadPosition(message)
         self.priorRedrives = priorRedrives
-        self.valueBytes = message.value?.count ?? 0
+        self.valueBytes = message.valueCount ?? 0
         self.byteCount = preparedItem?.count ?? valueBytes
     }
 
@@ -47,7 +47,8 @@ final class SinkRecord: Sendable {
         return CustomerItemFastPath.validItem(item)?.eventId ?? (try? JSONParser.parse(item))?["eventId"]?.stringValue ?? ""
     }
 
-    /// The item's JSON bytes as they go into the request.
+    /// A copy of the item's JSON bytes as they go into the request (the batch body reads them in
+    /// place instead, through `SerializedItem`).
     var item: [UInt8] { preparedItem ?? message.value ?? [] }
 
     /// The partition it was read from: batching keeps each one's records in order.

@@ -21,10 +21,10 @@ public final class IngestionClient: Sendable {
     }
 
     /// `POST many-customer-metadata` with already-serialized items (sent without re-encoding).
-    public func postMany(items: [[UInt8]]) async throws -> IngestionResponse {
+    public func postMany<Items: Collection & Sendable>(items: Items) async throws -> IngestionResponse where Items.Element: SerializedItem {
         let response = try await http.execute(request(
             path: MetadataIngestionAPI.manyCustomerMetadataPath,
-            body: ManyCustomerMetadataRequest.body(items: items)))
+            body: ManyCustomerMetadataRequest.body(of: items)))
         return IngestionResponse(response, single: false)
     }
 

@@ -42,7 +42,13 @@ public enum CustomerItemFastPath {
     /// every record but needs an item's own eventId only for the rare dead letter, and a string
     /// of 36 bytes is an allocation (and a free) per record.
     public static func check(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> Check? {
-        scan(bytes, maxDepth: maxDepth) { _, eventId in Check(hasEventId: eventId != nil) }
+        bytes.withUnsafeBufferPointer { check($0, maxDepth: maxDepth) }
+    }
+
+    /// `check` of bytes in place (a consumed message's value, still in librdkafka's buffer).
+    public static func check(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONParser.defaultMaxDepth) -> Check? {
+        var scanner = Scanner(bytes: bytes, maxDepth: maxDepth)
+        return scanner.item().map { Check(hasEventId: $0 != nil) }
     }
 
     /// One scan of `bytes`; for a valid item, `result` of the buffer and its eventId's range.

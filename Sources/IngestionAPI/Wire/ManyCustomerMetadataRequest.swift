@@ -4,14 +4,21 @@ public enum ManyCustomerMetadataRequest {
     /// forwarded exactly as it was validated, and re-encoding would cost time for nothing.
     /// The caller guarantees each element is one complete JSON value.
     public static func body(items: [[UInt8]]) -> [UInt8] {
-        let prefix = Array(#"{"items":["#.utf8)
-        let itemBytes = items.reduce(0) { $0 + $1.count }
+        body(of: items)
+    }
+
+    /// `body(items:)` of items wherever their bytes are kept.
+    public static func body<Items: Collection>(of items: Items) -> [UInt8] where Items.Element: SerializedItem {
+        let prefix = #"{"items":["#.utf8
+        let itemBytes = items.reduce(0) { $0 + $1.serializedByteCount }
         var body: [UInt8] = []
         body.reserveCapacity(prefix.count + itemBytes + max(0, items.count - 1) + 2)
         body.append(contentsOf: prefix)
-        for (index, item) in items.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: item)
+        var first = true
+        for item in items {
+            if !first { body.append(UInt8(ascii: ",")) }
+            first = false
+            item.withSerializedBytes { body.append(contentsOf: $0) }
         }
         body.append(UInt8(ascii: "]"))
         body.append(UInt8(ascii: "}"))

@@ -79,10 +79,10 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
                 }
                 continue
             }
-            take(first)
+            take(first, client: client)
             // Drain what is already queued without waiting, so events carry many messages.
             while pending.count < maxMessagesPerEvent, let next = rd_kafka_consumer_poll(rk, 0) {
-                take(next)
+                take(next, client: client)
             }
             flushPending()
         }
@@ -96,13 +96,14 @@ final class RDKafkaConsumerPoller: @unchecked Sendable {
         completion.finish()
     }
 
-    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
-        defer { rd_kafka_message_destroy(message) }
+    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>, client: RDKafkaClient) {
         let err = message.pointee.err
         if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            pending.append(RDKafkaMessage.copy(message, topicNames: &topicNames))
+            // The message now owns the C message, and destroys it when the pipeline is done with it.
+            pending.append(RDKafkaMessage.take(message, client: client, topicNames: &topicNames))
             return
         }
+        defer { rd_kafka_message_destroy(message) }
         flushPending()
         if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
             let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""

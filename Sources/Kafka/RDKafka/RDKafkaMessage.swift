@@ -7,7 +7,8 @@ import Darwin
 #endif
 import CRdKafka
 
-/// Copies an `rd_kafka_message_t` into a Swift value (the C message is destroyed right after).
+/// Reads `rd_kafka_message_t`s into `KafkaMessage`s: by copying (the partition reader destroys the
+/// C message right after) or by taking ownership of them (the consumer).
 enum RDKafkaMessage {
     /// The name of the last topic seen: messages come in long runs of one topic, and a `String`
     /// made anew for each would copy the C string every time (and, for names over 15 bytes,
@@ -31,33 +32,34 @@ enum RDKafkaMessage {
     }
 
     static func copy(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaMessage {
-        var names = TopicNames()
-        return copy(message, topicNames: &names)
-    }
-
-    static func copy(_ message: UnsafePointer<rd_kafka_message_t>, topicNames: inout TopicNames) -> KafkaMessage {
         let m = message.pointee
-        let topic = topicNames.name(of: m.rkt)
-        let value: [UInt8]? = m.payload.map { bytes($0, m.len) }
-        let key: [UInt8]? = m.key.map { bytes($0, m.key_len) }
+        let topic = m.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         return KafkaMessage(
             topic: topic,
             partition: m.partition,
             offset: m.offset,
-            key: key,
-            value: value,
+            key: m.key.map { bytes($0, m.key_len) },
+            value: m.payload.map { bytes($0, m.len) },
             headers: headers(message),
             timestamp: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
         )
+    }
+
+    /// Wraps `message` without copying its bytes; the `KafkaMessage` destroys it.
+    static func take(
+        _ message: UnsafeMutablePointer<rd_kafka_message_t>, client: RDKafkaClient, topicNames: inout TopicNames
+    ) -> KafkaMessage {
+        KafkaMessage(taking: message, topic: topicNames.name(of: message.pointee.rkt), client: client)
     }
 
     private static func bytes(_ pointer: UnsafeMutableRawPointer, _ count: Int) -> [UInt8] {
         Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
-    private static func headers(_ message: UnsafePointer<rd_kafka_message_t>) -> [KafkaHeader] {
+    /// Parses the headers (librdkafka caches them in the message, so not thread-safe on one message).
+    static func headers(_ message: UnsafePointer<rd_kafka_message_t>) -> [KafkaHeader] {
         var hdrs: OpaquePointer?
         guard rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs else { return [] }
         var result: [KafkaHeader] = []

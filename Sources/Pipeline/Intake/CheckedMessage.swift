@@ -27,7 +27,7 @@ struct CheckedMessage: Sendable {
     /// object that is no longer in its cache (and a retain and release of it).
     init(read: KafkaMessage, at position: ReadPosition, verdict: Verdict) {
         self.position = position
-        self.valueBytes = read.value?.count ?? 0
+        self.valueBytes = read.valueCount ?? 0
         self.verdict = verdict
     }
 }

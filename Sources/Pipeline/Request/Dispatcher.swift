@@ -24,7 +24,8 @@ struct Dispatcher: Sendable {
         var work: [Range<Int>] = [0..<records.count]
         metrics.batch(items: records.count, bytes: records.reduce(0) { $0 + $1.byteCount })
         while let range = work.popLast() {
-            let items = records[range].map(\.item)
+            // The records themselves: the body copies each item's bytes in place.
+            let items = records[range]
             let (response, verdict) = try await send(endpoint: .many, itemCount: range.count, onRetrying: onRetrying) {
                 try await client.postMany(items: items)
             }

@@ -23,7 +23,7 @@ struct RecordValidator: Sendable {
         // this record carry the same id.
         let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
         let prepared: [UInt8]
-        if item["eventId"] == nil, let value = message.value, let spliced = Self.splice(eventId: eventId, into: value) {
+        if item["eventId"] == nil, let spliced = message.withUnsafeValue({ Self.splice(eventId: eventId, into: $0) }) ?? nil {
             prepared = spliced
         } else {
             // `"eventId": null` (or an unusual layout): re-encode with the id set in place.
@@ -38,21 +38,35 @@ struct RecordValidator: Sendable {
     /// record to send, straight from the bytes without a parsed tree; nil sends the message through
     /// `RecordDecoder` and `validate(_:message:)`, which decide everything else and word the errors.
     func fastRecord(_ message: KafkaMessage, maxDepth: Int) -> SinkRecord? {
-        guard let value = message.value, let check = CustomerItemFastPath.check(value, maxDepth: maxDepth) else {
-            return nil
-        }
-        if check.hasEventId {
+        // The value is read where librdkafka put it; only an item that needs an eventId is copied.
+        let verdict = message.withUnsafeValue { value -> FastVerdict in
+            guard let check = CustomerItemFastPath.check(value, maxDepth: maxDepth) else { return .otherPath }
             // The item's own eventId stays in its bytes until a dead letter needs it.
-            return SinkRecord(message: message, eventId: nil, preparedItem: nil)
+            if check.hasEventId { return .ownEventId }
+            let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
+            guard let spliced = Self.splice(eventId: eventId, into: value) else { return .otherPath }
+            return .derived(eventId: eventId, item: spliced)
         }
-        let eventId = EventID.derive(topic: message.topic, partition: message.partition, offset: message.offset)
-        guard let spliced = Self.splice(eventId: eventId, into: value) else { return nil }
-        return SinkRecord(message: message, eventId: eventId, preparedItem: spliced)
+        switch verdict ?? .otherPath {
+        case .otherPath: return nil
+        case .ownEventId: return SinkRecord(message: message, eventId: nil, preparedItem: nil)
+        case .derived(let eventId, let item): return SinkRecord(message: message, eventId: eventId, preparedItem: item)
+        }
+    }
+
+    private enum FastVerdict {
+        case otherPath
+        case ownEventId
+        case derived(eventId: String, item: [UInt8])
     }
 
     /// Inserts `"eventId":"…",` right after the opening brace, keeping every other byte.
     /// Valid items have at least the two required members, so a comma always follows.
     static func splice(eventId: String, into value: [UInt8]) -> [UInt8]? {
+        value.withUnsafeBufferPointer { splice(eventId: eventId, into: $0) }
+    }
+
+    static func splice(eventId: String, into value: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let brace = value.firstIndex(where: { !isJSONWhitespace($0) }), value[brace] == UInt8(ascii: "{") else {
             return nil
         }
