@@ -12,6 +12,9 @@ final class CurlEasyHandle {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var responseHeaders: [(name: String, value: String)] = []
     private var responseBody: [UInt8] = []
+    /// The request body, kept for as long as curl may read it: curl sends it from our buffer
+    /// (`POSTFIELDS`), where `COPYPOSTFIELDS` cost a copy (and an allocation as large) per request.
+    private var requestBody: [UInt8] = []
 
     /// Fails only when libcurl cannot allocate.
     init?() {
@@ -65,6 +68,7 @@ final class CurlEasyHandle {
         headerList = nil
         responseHeaders = []
         responseBody = []
+        requestBody = []
         errorBuffer[0] = 0
     }
 
@@ -144,23 +148,18 @@ final class CurlEasyHandle {
         }
         let sendsBody = !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method)
         if sendsBody {
-            // The size must be set before COPYPOSTFIELDS, which copies exactly that many
-            // bytes (the body may contain NULs). curl owns the copy, so our array can go away.
+            // The size must be set first: curl then sends exactly that many bytes (the body may
+            // contain NULs).
             try check(CCurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "POSTFIELDSIZE_LARGE")
-            var placeholder: UInt8 = 0
-            let code: CURLcode
-            if request.body.isEmpty {
-                // A NULL pointer would make curl fall back to the read callback (stdin),
-                // so an empty body still needs a valid address.
-                code = withUnsafeMutableBytes(of: &placeholder) { bytes in
-                    CCurl_easy_setopt_pointer(raw, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress)
-                }
-            } else {
-                code = request.body.withUnsafeBytes { bytes in
-                    CCurl_easy_setopt_pointer(raw, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-                }
+            // A NULL pointer would make curl fall back to the read callback (stdin), so an empty
+            // body still needs a valid address: a one-byte array, of which curl sends nothing.
+            requestBody = request.body.isEmpty ? [0] : request.body
+            // The address stays valid until `reset()` or deinit: the array is stored here and
+            // never mutated, so its buffer is neither freed nor moved while curl reads it.
+            let code = requestBody.withUnsafeBytes { bytes in
+                CCurl_easy_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
-            try check(code, "COPYPOSTFIELDS")
+            try check(code, "POSTFIELDS")
         }
         if request.method != "POST" {
             try setString(CURLOPT_CUSTOMREQUEST, request.method)
