@@ -77,6 +77,15 @@ public final class KafkaMessage: @unchecked Sendable {
         TopicPartition(topic: topic, partition: partition)
     }
 
+    /// The same message with its own copy of the key, value and headers (itself when it has
+    /// one already). A message kept long while the ones around it are done with, such as a dead
+    /// letter waiting for its topic, would otherwise keep a whole fetch buffer alive.
+    public func detached() -> KafkaMessage {
+        guard borrowed != nil else { return self }
+        return KafkaMessage(
+            topic: topic, partition: partition, offset: offset, key: key, value: value, headers: headers, timestamp: timestamp)
+    }
+
     /// `body` of the value's bytes, in place; nil for a tombstone.
     public func withUnsafeValue<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         if let borrowed {

@@ -43,6 +43,15 @@ struct KafkaMessageLifetimeTests {
         }
         #expect(Set(seen.map { $0.map(\.key) }) == [["h"]])
         #expect(seen.allSatisfy { $0 == message.headers })
+        // A detached copy reads the same, and a copy detaches to itself.
+        for message in messages {
+            let detached = message.detached()
+            #expect(detached !== message)
+            #expect(detached.detached() === detached)
+            #expect(detached.topic == message.topic && detached.partition == message.partition && detached.offset == message.offset)
+            #expect(detached.timestamp == message.timestamp)
+            #expect(detached.key == message.key && detached.value == message.value && detached.headers == message.headers)
+        }
         await producer.shutdown()
     }
 

@@ -16,7 +16,9 @@ struct DeadLetter: Sendable {
     var redriveCount: Int?
 
     init(message: KafkaMessage, error: String, stage: DeadLetterStage, status: Int? = nil, eventId: String? = nil, failedAt: Date = Date()) {
-        self.message = message
+        // Detached: a dead letter may wait long for its topic while the records read with it
+        // are done, and its bytes alone are what it needs to keep, not their fetch buffer.
+        self.message = message.detached()
         self.error = error
         self.stage = stage
         self.status = status
