@@ -21,10 +21,15 @@ public final class IngestionClient: Sendable {
     }
 
     /// `POST many-customer-metadata` with already-serialized items (sent without re-encoding).
+    /// Inlinable for the body's sake (see `ManyCustomerMetadataRequest.body(of:)`).
+    @inlinable
     public func postMany<Items: Collection & Sendable>(items: Items) async throws -> IngestionResponse where Items.Element: SerializedItem {
-        let response = try await http.execute(request(
-            path: MetadataIngestionAPI.manyCustomerMetadataPath,
-            body: ManyCustomerMetadataRequest.body(of: items)))
+        try await postMany(body: ManyCustomerMetadataRequest.body(of: items))
+    }
+
+    /// `POST many-customer-metadata` with a body built by `ManyCustomerMetadataRequest`.
+    public func postMany(body: [UInt8]) async throws -> IngestionResponse {
+        let response = try await http.execute(request(path: MetadataIngestionAPI.manyCustomerMetadataPath, body: body))
         return IngestionResponse(response, single: false)
     }
 
