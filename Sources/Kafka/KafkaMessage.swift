@@ -86,14 +86,26 @@ public final class KafkaMessage: @unchecked Sendable {
             topic: topic, partition: partition, offset: offset, key: key, value: value, headers: headers, timestamp: timestamp)
     }
 
-    /// `body` of the value's bytes, in place; nil for a tombstone.
+    /// `body` of the value's bytes, in place; nil for a tombstone. Inlinable, so that it is
+    /// specialised for the caller's result: the validator calls it for every record.
+    @inlinable
     public func withUnsafeValue<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        if let borrowed {
-            guard let payload = borrowed.pointee.payload else { return nil }
-            return try body(UnsafeBufferPointer(start: payload.assumingMemoryBound(to: UInt8.self), count: borrowed.pointee.len))
+        if let bytes = borrowedValue {
+            // The bytes are librdkafka's, alive as long as `self` is.
+            return try withExtendedLifetime(self) { try body(bytes) }
         }
-        return try copied?.value?.withUnsafeBufferPointer(body)
+        return try copiedValue?.withUnsafeBufferPointer(body)
     }
+
+    /// The value in librdkafka's buffer; nil for a tombstone or a message that owns a copy.
+    @usableFromInline
+    var borrowedValue: UnsafeBufferPointer<UInt8>? {
+        guard let borrowed, let payload = borrowed.pointee.payload else { return nil }
+        return UnsafeBufferPointer(start: payload.assumingMemoryBound(to: UInt8.self), count: borrowed.pointee.len)
+    }
+
+    @usableFromInline
+    var copiedValue: [UInt8]? { copied?.value }
 
     /// A copy of the value; nil for a tombstone.
     public var value: [UInt8]? {
