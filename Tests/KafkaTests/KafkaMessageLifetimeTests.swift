@@ -14,10 +14,7 @@ struct KafkaMessageLifetimeTests {
         _ = await producer.sendAll(sent)
         var messages: [KafkaMessage] = []
         do {
-            let consumer = try KafkaConsumer(
-                configuration: .init(properties: groupProperties(fixture.cluster, group: uniqueName("group"))),
-                logger: testLogger("consumer"))
-            try consumer.subscribe(topics: [fixture.name])
+            let consumer = try fixture.subscribedConsumer()
             var iterator = consumer.events.makeAsyncIterator()
             var collector = EventCollector()
             await collector.collect(from: &iterator, until: { $0.messages.count >= 8 })

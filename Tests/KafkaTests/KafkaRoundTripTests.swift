@@ -53,10 +53,7 @@ struct KafkaRoundTripTests {
         let fixture = try MockTopic("async-commit", partitions: 1)
         let producer = try fixture.producer()
         _ = await producer.sendAll(records(topic: fixture.name, count: 10, partition: 0))
-        let consumer = try KafkaConsumer(
-            configuration: .init(properties: groupProperties(fixture.cluster, group: uniqueName("group"))),
-            logger: testLogger("consumer"))
-        try consumer.subscribe(topics: [fixture.name])
+        let consumer = try fixture.subscribedConsumer()
         var iterator = consumer.events.makeAsyncIterator()
         var collector = EventCollector()
         await collector.collect(from: &iterator, until: { $0.messages.count >= 10 })

@@ -70,6 +70,15 @@ struct MockTopic {
         try cluster.createTopic(name, partitions: partitions)
     }
 
+    /// A consumer in a fresh group, subscribed to this topic.
+    func subscribedConsumer() throws -> KafkaConsumer {
+        let consumer = try KafkaConsumer(
+            configuration: .init(properties: groupProperties(cluster, group: uniqueName("group"))),
+            logger: testLogger("consumer"))
+        try consumer.subscribe(topics: [name])
+        return consumer
+    }
+
     /// A producer to this cluster, with extra librdkafka properties.
     func producer(_ properties: [String: String] = [:]) throws -> KafkaProducer {
         try KafkaProducer(
