@@ -33,7 +33,8 @@ enum RDKafkaMessage {
 
     static func copy(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaMessage {
         let m = message.pointee
-        let topic = m.rkt.flatMap { rd_kafka_topic_name($0) }.map { String(cString: $0) } ?? ""
+        var names = TopicNames()
+        let topic = names.name(of: m.rkt)
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(message, &timestampType)
         return KafkaMessage(
