@@ -15,12 +15,15 @@ struct RecordDecoder: Sendable {
     let maxDepth: Int
 
     func decode(_ message: KafkaMessage) -> Result {
-        guard let value = message.value else { return .tombstone }
+        // Parsed where the value is, without a copy of it first.
+        let result = message.withUnsafeValue { value in
+            Swift.Result { () throws(JSONParseError) in try JSONParser.parse(UnsafeRawBufferPointer(value), maxDepth: maxDepth) }
+        }
+        guard let result else { return .tombstone }
         let parsed: JSONValue
-        do {
-            parsed = try JSONParser.parse(value, maxDepth: maxDepth)
-        } catch {
-            return .failed(error.description)
+        switch result {
+        case .success(let value): parsed = value
+        case .failure(let error): return .failed(error.description)
         }
         guard case .object = parsed else {
             return .failed("value is a JSON \(parsed.typeName), expected an object")
