@@ -109,10 +109,7 @@ public final class KafkaMessage: @unchecked Sendable {
 
     /// A copy of the value; nil for a tombstone.
     public var value: [UInt8]? {
-        if let borrowed {
-            return borrowed.pointee.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: borrowed.pointee.len)) }
-        }
-        return copied?.value
+        borrowedValue.map { Array($0) } ?? copiedValue
     }
 
     public var key: [UInt8]? {

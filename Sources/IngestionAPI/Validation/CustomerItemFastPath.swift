@@ -33,8 +33,10 @@ public enum CustomerItemFastPath {
     /// `ValidItem` when `bytes` is, in the narrow shape above, a valid item; nil otherwise.
     /// `maxDepth` is the parser's nesting limit, which the fast path respects too.
     public static func validItem(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> ValidItem? {
-        scan(bytes, maxDepth: maxDepth) { buffer, eventId in
-            ValidItem(eventId: eventId.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
+        bytes.withUnsafeBufferPointer { buffer in
+            scan(buffer, maxDepth: maxDepth) { eventId in
+                ValidItem(eventId: eventId.map { String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self) })
+            }
         }
     }
 
@@ -47,18 +49,15 @@ public enum CustomerItemFastPath {
 
     /// `check` of bytes in place (a consumed message's value, still in librdkafka's buffer).
     public static func check(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int = JSONParser.defaultMaxDepth) -> Check? {
-        var scanner = Scanner(bytes: bytes, maxDepth: maxDepth)
-        return scanner.item().map { Check(hasEventId: $0 != nil) }
+        scan(bytes, maxDepth: maxDepth) { eventId in Check(hasEventId: eventId != nil) }
     }
 
-    /// One scan of `bytes`; for a valid item, `result` of the buffer and its eventId's range.
+    /// One scan of `bytes`; for a valid item, `result` of its eventId's range.
     private static func scan<Result>(
-        _ bytes: [UInt8], maxDepth: Int, _ result: (UnsafeBufferPointer<UInt8>, Range<Int>?) -> Result
+        _ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, _ result: (Range<Int>?) -> Result
     ) -> Result? {
-        bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(bytes: buffer, maxDepth: maxDepth)
-            return scanner.item().map { result(buffer, $0) }
-        }
+        var scanner = Scanner(bytes: bytes, maxDepth: maxDepth)
+        return scanner.item().map(result)
     }
 
     /// What the scan checks for each of the ten string properties, as plain values (reading the
