@@ -34,6 +34,7 @@ struct EmulatorFastModeTests {
             #expect(decoded.results[4].eventId?.utf8.count == 36, "generated")
             #expect(decoded.results[5].eventId == "escaped")
             #expect(emulator.stats.acceptedItems == 6)
+            #expect(emulator.acceptedEventIds() == decoded.results.compactMap(\.eventId))
             // Accepted items keep their bytes as sent.
             #expect(emulator.acceptedItems().map { String(decoding: $0.bytes, as: UTF8.self) } == items)
         }

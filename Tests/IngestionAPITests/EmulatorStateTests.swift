@@ -38,10 +38,35 @@ struct EmulatorStateTests {
                 index: index, receivedAt: now, method: "POST", path: "/", status: 200,
                 itemCount: 1, acceptedCount: 1, refusedCount: 0, retryAfter: nil
             )
-            _ = state.record(record, accepted: [])
+            _ = state.record(record, accepted: EmulatorAcceptedLog())
         }
         #expect(state.requests.map(\.index) == [0, 1, 2, 3])
         #expect(state.stats.acceptedItems == 4)
+    }
+
+    @Test("the accepted log keeps each request's items, eventIds and bytes in order")
+    func acceptedLog() {
+        var state = EmulatorState(settings: Self.settings)
+        let now = ContinuousClock.now
+        for (index, eventIds) in [["a", "bé"], [], ["c-\u{1F600}"]].enumerated() {
+            var log = EmulatorAcceptedLog()
+            for (position, eventId) in eventIds.enumerated() {
+                log.append(requestIndex: index, position: position * 2, eventId: eventId, bytes: Array("item \(eventId)".utf8))
+            }
+            let record = EmulatorRequestRecord(
+                index: index, receivedAt: now, method: "POST", path: "/", status: 200,
+                itemCount: eventIds.count, acceptedCount: eventIds.count, refusedCount: 0, retryAfter: nil
+            )
+            _ = state.record(record, accepted: log)
+        }
+        #expect(state.accepted.eventIds == ["a", "bé", "c-\u{1F600}"])
+        #expect(state.accepted.items == [
+            EmulatorAcceptedItem(requestIndex: 0, position: 0, eventId: "a", bytes: Array("item a".utf8)),
+            EmulatorAcceptedItem(requestIndex: 0, position: 2, eventId: "bé", bytes: Array("item bé".utf8)),
+            EmulatorAcceptedItem(requestIndex: 2, position: 0, eventId: "c-\u{1F600}", bytes: Array("item c-\u{1F600}".utf8)),
+        ])
+        state.reset()
+        #expect(state.accepted.isEmpty)
     }
 
     @Test("reset restores the initial settings and clears everything")

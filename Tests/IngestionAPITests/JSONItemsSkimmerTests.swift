@@ -8,8 +8,19 @@ import Testing
 struct JSONItemsSkimmerTests {
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    /// What the general path reads: item spans and each item's string eventId; nil if it refuses.
-    static func general(_ body: [UInt8]) -> (items: JSONItemsSkimmer.Items?, duplicateKey: Bool) {
+    /// Item spans and each item's string eventId.
+    struct Read: Equatable {
+        var spans: [Range<Int>]
+        var eventIds: [String?]
+    }
+
+    /// What the skimmer reads, its eventIds decoded; nil if it refuses.
+    static func skimmed(_ body: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> Read? {
+        JSONItemsSkimmer.skim(body, maxDepth: maxDepth).map { Read(spans: $0.spans, eventIds: $0.eventIdStrings(in: body)) }
+    }
+
+    /// What the general path reads; nil if it refuses.
+    static func general(_ body: [UInt8]) -> (items: Read?, duplicateKey: Bool) {
         let result = body.withUnsafeBufferPointer {
             JSONParser.parseCapturing($0, maxDepth: JSONParser.defaultMaxDepth, captureElementsOfRootMember: "items")
         }
@@ -18,12 +29,12 @@ struct JSONItemsSkimmerTests {
             return (nil, error.description.contains("duplicate key"))
         case .success(let parsed):
             guard case .array(let elements)? = parsed.value["items"], case .object = parsed.value else { return (nil, false) }
-            return (JSONItemsSkimmer.Items(spans: parsed.spans, eventIds: elements.map { $0["eventId"]?.stringValue }), false)
+            return (Read(spans: parsed.spans, eventIds: elements.map { $0["eventId"]?.stringValue }), false)
         }
     }
 
     static func expectAgreement(_ body: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let skimmed = JSONItemsSkimmer.skim(body) else { return }
+        guard let skimmed = skimmed(body) else { return }
         let general = general(body)
         if general.duplicateKey { return }
         #expect(general.items == skimmed, "skimmed \(String(decoding: body, as: UTF8.self))", sourceLocation: sourceLocation)
@@ -33,7 +44,7 @@ struct JSONItemsSkimmerTests {
     func sampleBodies() throws {
         let items = (0..<50).map { SampleCustomerEvents.value(index: $0, kind: $0 % 7 == 3 ? .schemaInvalid : .valid) }
         let body = ManyCustomerMetadataRequest.body(items: items)
-        let skimmed = try #require(JSONItemsSkimmer.skim(body))
+        let skimmed = try #require(Self.skimmed(body))
         #expect(skimmed.spans.count == 50)
         #expect(skimmed.spans.map { Array(body[$0]) } == items)
         #expect(skimmed == Self.general(body).items)
@@ -50,7 +61,7 @@ struct JSONItemsSkimmerTests {
         "{\"items\":[{\"eventId\":\"Zürich 😀\"}]}",
     ])
     func agreesOnValidJSON(_ text: String) throws {
-        let skimmed = try #require(JSONItemsSkimmer.skim(Self.bytes(text)))
+        let skimmed = try #require(Self.skimmed(Self.bytes(text)))
         #expect(skimmed == Self.general(Self.bytes(text)).items)
     }
 

@@ -13,21 +13,23 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private let service: EmulatorService
     private var head: HTTPRequestHead?
-    private var body: ByteBuffer
+    /// The body so far. Kept between requests with its capacity: the request hands it to the
+    /// service, which is done with it when `handle` returns, so the next body reuses the storage
+    /// instead of allocating (and faulting in) another one of a request's size.
+    private var body: [UInt8] = []
     private var bodyTooLarge = false
     private var maxBodyBytes = 0
     private var delayedResponse: Scheduled<Void>?
 
     init(service: EmulatorService) {
         self.service = service
-        self.body = ByteBuffer()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch Self.unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
-            body.clear()
+            body.removeAll(keepingCapacity: true)
             bodyTooLarge = false
             maxBodyBytes = service.maxBodyBytes(forURI: head.uri)
             if let declared = head.headers.first(name: "content-length").flatMap(Int.init) {
@@ -44,26 +46,30 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
                 let interim = HTTPResponseHead(version: head.version, status: .continue)
                 context.writeAndFlush(Self.wrapOutboundOut(.head(interim)), promise: nil)
             }
-        case .body(var part):
+        case .body(let part):
             guard !bodyTooLarge else { return }
-            if body.readableBytes + part.readableBytes > maxBodyBytes {
+            if body.count + part.readableBytes > maxBodyBytes {
                 bodyTooLarge = true
-                body = ByteBuffer() // release what was buffered; the rest is dropped as it arrives
+                body = [] // release what was buffered; the rest is dropped as it arrives
             } else {
-                body.writeBuffer(&part)
+                part.withUnsafeReadableBytes { body.append(contentsOf: $0) }
             }
         case .end:
             guard let head else { return }
             self.head = nil
-            let request = EmulatorHTTPRequest(
-                method: head.method,
-                uri: head.uri,
-                headers: head.headers,
-                body: bodyTooLarge ? [] : Array(body.readableBytesView),
-                bodyTooLarge: bodyTooLarge
-            )
-            body.clear()
-            let response = service.handle(request, now: .now)
+            let response: EmulatorHTTPResponse
+            do {
+                let request = EmulatorHTTPRequest(
+                    method: head.method,
+                    uri: head.uri,
+                    headers: head.headers,
+                    body: bodyTooLarge ? [] : body,
+                    bodyTooLarge: bodyTooLarge
+                )
+                response = service.handle(request, now: .now)
+            }
+            // The request is gone, so the body's storage is ours alone again: emptied, not freed.
+            body.removeAll(keepingCapacity: true)
             let keepAlive = head.isKeepAlive
             if response.delay > .zero {
                 delayedResponse = context.eventLoop.assumeIsolated().scheduleTask(in: .init(response.delay)) {

@@ -29,7 +29,7 @@ extension EmulatorService {
             let records = state.withLock { $0.requests }
             return Self.jsonResponse(["requests": .array(records.map(requestJSON))])
         case "accepted":
-            let accepted = state.withLock { $0.accepted }
+            let accepted = state.withLock { $0.accepted }.items
             var members: [(key: String, value: JSONValue)] = [
                 ("count", .integer(accepted.count)),
                 ("eventIds", .array(accepted.map { .string($0.eventId) })),

@@ -13,7 +13,7 @@ extension EmulatorService {
     struct Outcome {
         var response: EmulatorHTTPResponse
         var itemCount = 0
-        var accepted: [EmulatorAcceptedItem] = []
+        var accepted = EmulatorAcceptedLog()
         var refusedCount = 0
     }
 
@@ -161,10 +161,9 @@ extension EmulatorService {
             let result = judge(item, settings: settings)
             results.append(result.jsonValue())
             if result.error.isEmpty {
-                outcome.accepted.append(EmulatorAcceptedItem(
+                outcome.accepted.append(
                     requestIndex: requestIndex, position: position, eventId: result.eventId ?? "",
-                    bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[position]]) : []
-                ))
+                    bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[position]]) : [])
             } else {
                 outcome.refusedCount += 1
             }
@@ -179,24 +178,34 @@ extension EmulatorService {
     }
 
     /// Fast mode's answer: every item accepted, the result body written straight to bytes (the
-    /// same bytes `jsonResponse` would produce).
+    /// same bytes `jsonResponse` would produce). An eventId without escape sequences is copied as
+    /// written, into the answer and the log, without becoming a `String` (see
+    /// `JSONItemsSkimmer.EventID`).
     func fastIngestMany(_ items: JSONItemsSkimmer.Items, raw: [UInt8], settings: EmulatorState.Settings, requestIndex: Int) -> Outcome {
         let count = items.spans.count
         var outcome = Outcome(response: EmulatorHTTPResponse(status: 200, body: []), itemCount: count)
-        outcome.accepted.reserveCapacity(count)
+        outcome.accepted.reserveCapacity(count, eventIdBytes: count * 40)
         var body: [UInt8] = []
         body.reserveCapacity(32 + count * 64)
         body.append(contentsOf: #"{"errorCount":0,"results":["#.utf8)
-        for position in 0..<count {
-            let eventId = items.eventIds[position] ?? RandomIdentifier.uuidLike()
-            if position > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: #"{"eventId":"#.utf8)
-            JSONValue.serializeString(eventId, into: &body)
-            body.append(contentsOf: #","error":""}"#.utf8)
-            outcome.accepted.append(EmulatorAcceptedItem(
-                requestIndex: requestIndex, position: position, eventId: eventId,
-                bytes: settings.recordItemBytes ? Array(raw[items.spans[position]]) : []
-            ))
+        raw.withUnsafeBufferPointer { raw in
+            for position in 0..<count {
+                if position > 0 { body.append(UInt8(ascii: ",")) }
+                body.append(contentsOf: #"{"eventId":"#.utf8)
+                let itemBytes = settings.recordItemBytes ? Array(raw[items.spans[position]]) : []
+                if let eventId = items.eventIds[position], !eventId.escaped {
+                    let utf8 = UnsafeBufferPointer(rebasing: raw[eventId.content])
+                    body.append(UInt8(ascii: "\""))
+                    body.append(contentsOf: utf8)
+                    body.append(UInt8(ascii: "\""))
+                    outcome.accepted.append(requestIndex: requestIndex, position: position, eventIdUTF8: utf8, bytes: itemBytes)
+                } else {
+                    let eventId = items.eventIds[position]?.string(in: raw) ?? RandomIdentifier.uuidLike()
+                    JSONValue.serializeString(eventId, into: &body)
+                    outcome.accepted.append(requestIndex: requestIndex, position: position, eventId: eventId, bytes: itemBytes)
+                }
+                body.append(contentsOf: #","error":""}"#.utf8)
+            }
         }
         body.append(contentsOf: "]}".utf8)
         outcome.response = EmulatorHTTPResponse(status: 200, body: body)
@@ -207,10 +216,9 @@ extension EmulatorService {
         let result = judge(body.value, settings: settings)
         var outcome = Outcome(response: EmulatorHTTPResponse(status: 200, body: []), itemCount: 1)
         if result.error.isEmpty {
-            outcome.accepted.append(EmulatorAcceptedItem(
+            outcome.accepted.append(
                 requestIndex: requestIndex, position: 0, eventId: result.eventId ?? "",
-                bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[0]]) : []
-            ))
+                bytes: settings.recordItemBytes ? Array(raw[body.itemSpans[0]]) : [])
         } else {
             outcome.refusedCount = 1
         }

@@ -86,7 +86,7 @@ final class EmulatorService: Sendable {
                 index: index, receivedAt: now, method: request.method.rawValue, path: String(request.path),
                 status: status, itemCount: 0, acceptedCount: 0, refusedCount: 0, retryAfter: nil
             )
-            return state.record(record, accepted: [])
+            return state.record(record, accepted: EmulatorAcceptedLog())
         }
         resume(waiters)
         logger.debug("emulator answered", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.path)", "status": "\(status)"])

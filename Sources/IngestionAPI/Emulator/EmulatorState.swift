@@ -51,7 +51,7 @@ struct EmulatorState: Sendable {
     var statusSequence: [EmulatorFault.Status] = []
     var outage: Outage?
     var requests: [EmulatorRequestRecord] = []
-    var accepted: [EmulatorAcceptedItem] = []
+    var accepted = EmulatorAcceptedLog()
     var stats = EmulatorStats()
     var nextRequestIndex = 0
     var waiters: [Waiter] = []
@@ -85,7 +85,7 @@ struct EmulatorState: Sendable {
     /// lock.
     mutating func record(
         _ request: EmulatorRequestRecord,
-        accepted acceptedItems: [EmulatorAcceptedItem]
+        accepted acceptedItems: EmulatorAcceptedLog
     ) -> [CheckedContinuation<Void, any Error>] {
         // Requests finish out of order when several connections are active; keep the log sorted
         // by arrival index.
@@ -95,7 +95,7 @@ struct EmulatorState: Sendable {
         } else {
             requests.append(request)
         }
-        accepted.append(contentsOf: acceptedItems)
+        accepted.append(acceptedItems)
         stats.requests += 1
         stats.acceptedItems += request.acceptedCount
         stats.refusedItems += request.refusedCount
@@ -114,7 +114,7 @@ struct EmulatorState: Sendable {
         statusSequence = []
         outage = nil
         requests = []
-        accepted = []
+        accepted = EmulatorAcceptedLog()
         stats = EmulatorStats()
         nextRequestIndex = 0
     }

@@ -198,11 +198,11 @@ public final class IngestionAPIEmulator: Sendable {
 
     /// Every item accepted, in the order the requests finished.
     public func acceptedItems() -> [EmulatorAcceptedItem] {
-        service.state.withLock { $0.accepted }
+        service.state.withLock { $0.accepted }.items
     }
 
     public func acceptedEventIds() -> [String] {
-        service.state.withLock { $0.accepted.map(\.eventId) }
+        service.state.withLock { $0.accepted }.eventIds
     }
 
     /// Suspends until at least `count` items have been accepted (counted since the last reset).

@@ -5,13 +5,35 @@
 /// It checks what `JSONParser` checks (UTF-8, escapes and surrogate pairs, number grammar,
 /// nesting up to `maxDepth`, nothing after the value) except duplicate keys, and captures what a
 /// many-customer-metadata answer needs: the byte range of each element of the root object's
-/// `items` array, and the `eventId` string of each element that is an object. It returns nil for
+/// `items` array, and where the `eventId` string of each element that is an object lies. It returns nil for
 /// anything else (a syntax error, no `items` array at the root), so that the caller can take the
 /// general path, which words the error.
 struct JSONItemsSkimmer: JSONByteScanning {
+    /// An item's string `eventId` as written: the bytes between its quotes, and whether they hold
+    /// escape sequences. Without escapes, those bytes are the string's UTF-8, and also exactly
+    /// what `JSONValue.serializeString` writes for it (a JSON string cannot hold a bare quote,
+    /// backslash or control character), so an answer can copy them without making a `String`.
+    struct EventID: Equatable {
+        var content: Range<Int>
+        var escaped: Bool
+
+        /// The eventId as a `String`, decoding escape sequences.
+        func string(in body: UnsafeBufferPointer<UInt8>) -> String? {
+            guard escaped else { return String(decoding: UnsafeBufferPointer(rebasing: body[content]), as: UTF8.self) }
+            let quoted = UnsafeBufferPointer(rebasing: body[(content.lowerBound - 1)..<(content.upperBound + 1)])
+            return (try? JSONParser.parse(UnsafeRawBufferPointer(quoted)))?.stringValue
+        }
+    }
+
     struct Items: Equatable {
         var spans: [Range<Int>] = []
-        var eventIds: [String?] = []
+        /// Per item, its string `eventId`; nil for an item that is not an object or has none.
+        var eventIds: [EventID?] = []
+
+        /// The eventIds as strings, as the general parser reads them.
+        func eventIdStrings(in body: [UInt8]) -> [String?] {
+            body.withUnsafeBufferPointer { buffer in eventIds.map { $0?.string(in: buffer) } }
+        }
     }
 
     static func skim(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> Items? {
@@ -25,7 +47,7 @@ struct JSONItemsSkimmer: JSONByteScanning {
     let end: Int
     private let maxDepth: Int
     var pos = 0
-    private var itemsKeys = 0
+    private var items = Items()
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -33,130 +55,156 @@ struct JSONItemsSkimmer: JSONByteScanning {
         self.maxDepth = maxDepth
     }
 
+    // Recursive descent, one function per kind of container, with the nesting level passed down:
+    // cheaper than one loop over an explicit stack of open containers, which paid an array access
+    // and a few branches for every value. Recursion is bounded by `maxDepth`, as in `JSONParser`.
+
+    /// The root object: its `items` member (exactly one) is read by `itemsArray`, any other
+    /// member by `value`.
     private mutating func document() -> Items? {
-        var items = Items()
-        // Open containers: true for an object.
-        var stack: [Bool] = []
-        stack.reserveCapacity(8)
-        // The root's `items` array is open at depth 2; an element of it started at `elementStart`.
-        var inItems = false
-        var sawItems = false
-        var keyIsItems = false
-        var keyIsEventId = false
-        var elementStart = 0
-        var elementEventId: String?
-
         skipWhitespace()
-        guard pos < end, bytes[pos] == UInt8(ascii: "{") else { return nil }
-        while true {
-            guard pos < end else { return nil }
-            if inItems && stack.count == 2 {
-                elementStart = pos
-                elementEventId = nil
-                keyIsEventId = false
-            }
-            let valueStart = pos
-            var stringWithEscapes: Bool?
-            switch bytes[pos] {
-            case UInt8(ascii: "{"):
-                guard stack.count < maxDepth else { return nil }
-                pos += 1
-                skipWhitespace()
-                if take(UInt8(ascii: "}")) { break }
-                stack.append(true)
-                guard memberKey(depth: stack.count, keyIsItems: &keyIsItems, keyIsEventId: &keyIsEventId, inItems: inItems) else { return nil }
-                continue
-            case UInt8(ascii: "["):
-                guard stack.count < maxDepth else { return nil }
-                let isItems = stack.count == 1 && keyIsItems
-                pos += 1
-                skipWhitespace()
-                if isItems {
-                    guard !sawItems else { return nil }
-                    sawItems = true
-                }
-                if take(UInt8(ascii: "]")) { break }
-                stack.append(false)
-                if isItems { inItems = true }
-                continue
-            case UInt8(ascii: "\""):
-                guard let escapes = string() else { return nil }
-                stringWithEscapes = escapes
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                guard number() else { return nil }
-            case UInt8(ascii: "t"):
-                guard literal("true") else { return nil }
-            case UInt8(ascii: "f"):
-                guard literal("false") else { return nil }
-            case UInt8(ascii: "n"):
-                guard literal("null") else { return nil }
-            default:
-                return nil
-            }
-            // A `"items": <not an array>` at the root: not the shape this reads.
-            if stack.count == 1, keyIsItems, stringWithEscapes != nil || bytes[valueStart] != UInt8(ascii: "[") {
-                return nil
-            }
-            // The eventId of an element of `items`.
-            if inItems, stack.count == 3, stack[2], keyIsEventId, let escapes = stringWithEscapes {
-                let span = valueStart..<pos
-                elementEventId = escapes
-                    ? (try? JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[span]))))?.stringValue
-                    : String(decoding: UnsafeBufferPointer(rebasing: bytes[(span.lowerBound + 1)..<(span.upperBound - 1)]), as: UTF8.self)
-            }
-
-            // Attach the completed value; closing brackets complete their container in turn.
+        guard maxDepth >= 1, take(UInt8(ascii: "{")) else { return nil }
+        skipWhitespace()
+        var sawItems = false
+        if !take(UInt8(ascii: "}")) {
             while true {
-                if inItems && stack.count == 2 {
-                    items.spans.append(elementStart..<pos)
-                    items.eventIds.append(elementEventId)
-                }
-                guard let isObject = stack.last else {
-                    skipWhitespace()
-                    return pos == end && sawItems ? items : nil
+                guard let key = memberKey() else { return nil }
+                if named(key, "items") {
+                    // A second `items` is a duplicate key: the general path refuses it.
+                    guard !sawItems, itemsArray() else { return nil }
+                    sawItems = true
+                } else {
+                    guard value(level: 1) else { return nil }
                 }
                 skipWhitespace()
                 if take(UInt8(ascii: ",")) {
                     skipWhitespace()
-                    if isObject {
-                        guard memberKey(depth: stack.count, keyIsItems: &keyIsItems, keyIsEventId: &keyIsEventId, inItems: inItems) else {
-                            return nil
-                        }
-                    }
-                    break
+                    continue
                 }
-                guard take(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return nil }
-                stack.removeLast()
-                if stack.count == 1 && inItems { inItems = false }
+                guard take(UInt8(ascii: "}")) else { return nil }
+                break
             }
+        }
+        skipWhitespace()
+        return pos == end && sawItems ? items : nil
+    }
+
+    /// The root's `items` array (level 2): each element's span, and the eventId of each element
+    /// that is an object. Anything but an array here is not the shape this reads.
+    private mutating func itemsArray() -> Bool {
+        guard maxDepth >= 2, take(UInt8(ascii: "[")) else { return false }
+        skipWhitespace()
+        if take(UInt8(ascii: "]")) { return true }
+        while true {
+            let start = pos
+            var eventId: EventID?
+            if pos < end, bytes[pos] == UInt8(ascii: "{") {
+                guard element(eventId: &eventId) else { return false }
+            } else {
+                guard value(level: 2) else { return false }
+            }
+            items.spans.append(start..<pos)
+            items.eventIds.append(eventId)
+            skipWhitespace()
+            if take(UInt8(ascii: ",")) {
+                skipWhitespace()
+                continue
+            }
+            return take(UInt8(ascii: "]"))
         }
     }
 
-    /// `"key" :` and the whitespace around it, noting whether it names the root's `items` or an
-    /// element's `eventId`.
-    private mutating func memberKey(depth: Int, keyIsItems: inout Bool, keyIsEventId: inout Bool, inItems: Bool) -> Bool {
-        let start = pos
-        guard pos < end, bytes[pos] == UInt8(ascii: "\""), let escapes = string() else { return false }
-        let name = (start + 1)..<(pos - 1)
-        // Static strings: no lazily initialised static to check per member of every item.
-        func named(_ expected: StaticString) -> Bool {
-            if escapes {
-                let key = (try? JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<pos]))))?.stringValue
-                return key == expected.description
+    /// An element of `items` that is an object (level 3), noting its string `eventId`.
+    private mutating func element(eventId: inout EventID?) -> Bool {
+        guard maxDepth >= 3 else { return false }
+        pos += 1
+        skipWhitespace()
+        if take(UInt8(ascii: "}")) { return true }
+        while true {
+            guard let key = memberKey() else { return false }
+            if pos < end, bytes[pos] == UInt8(ascii: "\""), named(key, "eventId") {
+                let start = pos
+                guard let escaped = string() else { return false }
+                eventId = EventID(content: (start + 1)..<(pos - 1), escaped: escaped)
+            } else {
+                guard value(level: 3) else { return false }
             }
-            return equals(name, expected)
+            skipWhitespace()
+            if take(UInt8(ascii: ",")) {
+                skipWhitespace()
+                continue
+            }
+            return take(UInt8(ascii: "}"))
         }
-        keyIsItems = depth == 1 && named("items")
-        if keyIsItems {
-            // A second `items` is a duplicate key: the general path refuses it.
-            itemsKeys += 1
-            guard itemsKeys == 1 else { return false }
+    }
+
+    /// Any value, inside a container at `level`; a container opened here is at `level + 1`.
+    private mutating func value(level: Int) -> Bool {
+        guard pos < end else { return false }
+        switch bytes[pos] {
+        case UInt8(ascii: "\""):
+            return string() != nil
+        case UInt8(ascii: "{"):
+            guard level < maxDepth else { return false }
+            pos += 1
+            skipWhitespace()
+            if take(UInt8(ascii: "}")) { return true }
+            while true {
+                guard memberKey() != nil, value(level: level + 1) else { return false }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                return take(UInt8(ascii: "}"))
+            }
+        case UInt8(ascii: "["):
+            guard level < maxDepth else { return false }
+            pos += 1
+            skipWhitespace()
+            if take(UInt8(ascii: "]")) { return true }
+            while true {
+                guard value(level: level + 1) else { return false }
+                skipWhitespace()
+                if take(UInt8(ascii: ",")) {
+                    skipWhitespace()
+                    continue
+                }
+                return take(UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return number()
+        case UInt8(ascii: "t"):
+            return literal("true")
+        case UInt8(ascii: "f"):
+            return literal("false")
+        case UInt8(ascii: "n"):
+            return literal("null")
+        default:
+            return false
         }
-        keyIsEventId = depth == 3 && inItems && named("eventId")
+    }
+
+    /// `"key" :` and the whitespace after it: the key's token (quotes included) and whether it
+    /// has escape sequences.
+    private mutating func memberKey() -> (token: Range<Int>, escaped: Bool)? {
+        let start = pos
+        guard pos < end, bytes[pos] == UInt8(ascii: "\""), let escaped = string() else { return nil }
+        let token = start..<pos
         skipWhitespace()
-        guard take(UInt8(ascii: ":")) else { return false }
+        guard take(UInt8(ascii: ":")) else { return nil }
         skipWhitespace()
-        return true
+        return (token, escaped)
+    }
+
+    /// Whether a key's token names `expected` (static strings: no lazily initialised static to
+    /// check per member of every item).
+    private func named(_ key: (token: Range<Int>, escaped: Bool), _ expected: StaticString) -> Bool {
+        if key.escaped {
+            let decoded = (try? JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[key.token]))))?.stringValue
+            return decoded == expected.description
+        }
+        return equals((key.token.lowerBound + 1)..<(key.token.upperBound - 1), expected)
     }
 
     /// A string at `pos`, validated; whether it has escape sequences, nil if it is not valid.
