@@ -116,6 +116,38 @@ struct CustomerItemFastPathTests {
         #expect(CustomerItemFastPath.validItem(Self.bytes(text)) == nil)
     }
 
+    @Test("a property name off by one byte anywhere is not that property")
+    func nearMissNames() {
+        let names = ["externalConversationId", "externalCustomerId", "eventId", "status", "phoneNumber", "emailAddress",
+                     "userId", "addressCountry", "addressState", "addressZipcode", "attributes"]
+        for name in names {
+            for position in 0..<name.utf8.count {
+                var key = Array(name.utf8)
+                key[position] ^= 0x20  // the same letter in the other case
+                let item = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d",""#) + key + Self.bytes(#"":null}"#)
+                #expect(CustomerItemFastPath.validItem(item) == nil, "\(String(decoding: key, as: UTF8.self))")
+                Self.expectAgreement(item)
+            }
+        }
+    }
+
+    @Test("a byte outside a pattern, or an escape, is found at every position of strings up to 40 bytes")
+    func patternMismatchAtEveryPosition() {
+        for length in 1...40 {
+            let valid = String(repeating: "a", count: length)
+            #expect(CustomerItemFastPath.validItem(Self.bytes(#"{"externalConversationId":"\#(valid)","externalCustomerId":"d"}"#)) != nil)
+            for position in 0..<length {
+                // As JSON text: `\u0041` is an escaped "A", valid for the pattern but read only by the general path.
+                for bad in [" ", ".", "\u{7F}", "é", #"\u0041"#] {
+                    let text = String(repeating: "a", count: position) + bad + String(repeating: "a", count: length - position - 1)
+                    let item = Self.bytes(#"{"externalConversationId":"\#(text)","externalCustomerId":"d"}"#)
+                    #expect(CustomerItemFastPath.validItem(item) == nil, "\(text)")
+                    Self.expectAgreement(item)
+                }
+            }
+        }
+    }
+
     @Test("attribute strings must be well-formed UTF-8 within their length limits")
     func attributeStrings() {
         func item(_ attribute: [UInt8]) -> [UInt8] {

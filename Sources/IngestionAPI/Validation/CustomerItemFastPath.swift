@@ -86,6 +86,43 @@ public enum CustomerItemFastPath {
     static let eventIdSlot = 2
     static let attributesSlot = 10
 
+    /// Bit `slot` of entry `byte`: whether `byte` is in the pattern of string property `slot`.
+    /// Bit `keyBit`: whether `byte` occurs in a property name. No bit is ever set for a quote, a
+    /// backslash, a control character or a byte of 0x80 and above, so a run of set bits always
+    /// stays inside a string without escapes, and the byte that ends it tells the string's end
+    /// (a quote) from anything else. One table lookup per byte then does what two passes did
+    /// before: finding the closing quote, and testing each byte against the pattern.
+    // Written once, by the initialiser, and only read after that.
+    nonisolated(unsafe) static let byteClasses: UnsafePointer<UInt16> = {
+        let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
+        table.initialize(repeating: 0, count: 256)
+        for byte in 0x20..<0x80 where byte != Int(UInt8(ascii: "\"")) && byte != Int(UInt8(ascii: "\\")) {
+            for (slot, rule) in rules.enumerated() where rule.hasPattern {
+                let mask = byte < 64 ? rule.low : rule.high
+                if mask >> UInt64(byte & 63) & 1 != 0 { table[byte] |= 1 << UInt16(slot) }
+            }
+            if names.contains(where: { $0.contains(UInt8(byte)) }) { table[byte] |= keyBit }
+        }
+        // Lives as long as the process, like any static.
+        return UnsafePointer(table)
+    }()
+
+    static let keyBit: UInt16 = 1 << 15
+
+    /// The property names again, each in its own 24 bytes (zero-padded), for comparisons by
+    /// whole words (`Scanner.sameBytes`) instead of a call to `memcmp` per member.
+    nonisolated(unsafe) static let nameTable: UnsafePointer<UInt8> = {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: names.count * nameStride)
+        buffer.initialize(repeating: 0, count: names.count * nameStride)
+        for (slot, name) in names.enumerated() {
+            precondition(name.count <= nameStride, "property names fit their stride")
+            for (offset, byte) in name.enumerated() { buffer[slot * nameStride + offset] = byte }
+        }
+        return UnsafePointer(buffer)
+    }()
+
+    static let nameStride = 24
+
     struct Scanner: JSONByteScanning {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
@@ -93,7 +130,8 @@ public enum CustomerItemFastPath {
         var pos = 0
         // Read once per item: every access to a static goes through its lazy initialiser check.
         let rules = CustomerItemFastPath.rules
-        let names = CustomerItemFastPath.names
+        let byteClasses = CustomerItemFastPath.byteClasses
+        let nameTable = CustomerItemFastPath.nameTable
 
         init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.bytes = bytes
@@ -111,7 +149,7 @@ public enum CustomerItemFastPath {
             var eventId: Range<Int>?
             // An empty object lacks the required properties.
             while true {
-                guard let key = quotedASCII(), let slot = slot(of: key) else { return nil }
+                guard let key = classString(CustomerItemFastPath.keyBit), let slot = slot(of: key) else { return nil }
                 let bit: UInt16 = 1 << UInt16(slot)
                 guard seen & bit == 0 else { return nil }
                 seen |= bit
@@ -146,18 +184,15 @@ public enum CustomerItemFastPath {
         mutating func stringValue(slot: Int) -> Range<Int>?? {
             let rule = rules[slot]
             if takeNull() { return rule.nullable ? .some(nil) : nil }
-            guard let range = quotedASCII() else { return nil }
+            let range: Range<Int>
             if rule.hasPattern {
-                guard !range.isEmpty else { return nil }
-                // Every byte is ASCII here, so the two masks cover it. No exit inside the loop:
-                // a valid value is the common case, and a branch per byte costs more than
-                // finishing a short string.
-                var member: UInt64 = 1
-                for index in range {
-                    let byte = bytes[index]
-                    member &= (byte < 64 ? rule.low : rule.high) >> UInt64(byte & 63)
-                }
-                guard member & 1 != 0 else { return nil }
+                // A byte outside the class before the closing quote (an escape among them) is a
+                // mismatch, or a string only the general path reads: nil either way.
+                guard let content = classString(1 << UInt16(slot)), !content.isEmpty else { return nil }
+                range = content
+            } else {
+                guard let content = quotedASCII() else { return nil }
+                range = content
             }
             // ASCII only, so characters are bytes.
             guard range.count <= rule.maxLength else { return nil }
@@ -228,6 +263,31 @@ public enum CustomerItemFastPath {
             return start..<(pos - 1)
         }
 
+        /// A string at `pos` whose bytes all have `bit` in `byteClasses`: its content's range. Nil
+        /// when another byte comes before the closing quote.
+        mutating func classString(_ bit: UInt16) -> Range<Int>? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            let start = pos
+            var index = pos
+            let base = bytes.baseAddress!
+            let classes = byteClasses
+            // Eight bytes per test while the run lasts, so that a string costs one mispredicted
+            // branch (its end) rather than one per byte.
+            while index + 8 <= end {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                var all = classes[Int(word & 0xFF)] & classes[Int(word >> 8 & 0xFF)]
+                all &= classes[Int(word >> 16 & 0xFF)] & classes[Int(word >> 24 & 0xFF)]
+                all &= classes[Int(word >> 32 & 0xFF)] & classes[Int(word >> 40 & 0xFF)]
+                all &= classes[Int(word >> 48 & 0xFF)] & classes[Int(word >> 56)]
+                guard all & bit != 0 else { break }
+                index += 8
+            }
+            while index < end, classes[Int(base[index])] & bit != 0 { index += 1 }
+            guard index < end, base[index] == UInt8(ascii: "\"") else { return nil }
+            pos = index + 1
+            return start..<index
+        }
+
         /// The slot of the property named by the bytes in `key` (see `names`); nil for a name the
         /// schema does not have.
         func slot(of key: Range<Int>) -> Int? {
@@ -244,17 +304,35 @@ public enum CustomerItemFastPath {
             case 10: candidates = (10, -1)
             default: return nil
             }
-            if memoryEquals(key, names[candidates.0]) { return candidates.0 }
-            if candidates.1 >= 0, memoryEquals(key, names[candidates.1]) { return candidates.1 }
+            if isName(key, slot: candidates.0) { return candidates.0 }
+            if candidates.1 >= 0, isName(key, slot: candidates.1) { return candidates.1 }
             return nil
+        }
+
+        /// Whether `key` (of the length of the name in `slot`, which the caller checked) holds
+        /// that name: two or three overlapping words, which cover every name of 8 to 24 bytes,
+        /// or two overlapping half-words for shorter ones (all within the key).
+        @inline(__always)
+        func isName(_ key: Range<Int>, slot: Int) -> Bool {
+            let count = key.count
+            let a = UnsafeRawPointer(bytes.baseAddress! + key.lowerBound)
+            let b = UnsafeRawPointer(nameTable + slot * CustomerItemFastPath.nameStride)
+            if count >= 8 {
+                var difference = a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self)
+                if count > 16 {
+                    difference |= a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                }
+                difference |= a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    ^ b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                return difference == 0
+            }
+            // Names are at least 6 bytes long.
+            let difference = (a.loadUnaligned(as: UInt32.self) ^ b.loadUnaligned(as: UInt32.self))
+                | (a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) ^ b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return difference == 0
         }
 
         static let nameBytes: StaticString = "name"
         static let valueBytes: StaticString = "value"
-
-        func memoryEquals(_ range: Range<Int>, _ expected: [UInt8]) -> Bool {
-            guard range.count == expected.count else { return false }
-            return expected.withUnsafeBufferPointer { memcmp(bytes.baseAddress! + range.lowerBound, $0.baseAddress!, range.count) == 0 }
-        }
     }
 }
