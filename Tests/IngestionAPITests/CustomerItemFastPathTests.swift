@@ -148,6 +148,36 @@ struct CustomerItemFastPathTests {
         }
     }
 
+    @Test("20,000 mutations of email addresses: whenever the fast path takes one, it is a valid mailbox")
+    func emailMutationsNeverDisagree() {
+        var mutator = ByteMutator(seed: 0xE4A1_1, interesting: Array(#".@-_+!#a0[]:"#.utf8) + [0x20, 0x7F])
+        let seeds = ["jdoe@example.com", "first.last+tag@mail-1.example.co", "a@b", "x_y{z}@[127.0.0.1]",
+                     "o'brien@" + String(repeating: "l", count: 63) + ".io"].map { Array($0.utf8) }
+        var taken = 0
+        for round in 0..<20_000 {
+            let address = mutator.mutate(seeds[round % seeds.count])
+            let item = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":""#) + address + Self.bytes(#""}"#)
+            if CustomerItemFastPath.validItem(item) != nil {
+                taken += 1
+                #expect(EmailAddressFormat.isValid(String(decoding: address, as: UTF8.self)), "\(String(decoding: address, as: UTF8.self))")
+            }
+            Self.expectAgreement(item, "(round \(round))")
+        }
+        #expect(taken > 1_000)
+    }
+
+    @Test("mailboxes at the edges of the common form", arguments: [
+        ("a@b", true), ("a.b.c@d.e", true), ("a..b@c", false), (".a@b", false), ("a.@b", false), ("a@-b", false),
+        ("a@b-", false), ("a@b..c", false), ("a@b.", false), ("a@", false), ("@b", false), ("a@b@c", false),
+        ("a@" + String(repeating: "x", count: 63), true), ("a@" + String(repeating: "x", count: 64), false),
+        ("!#$%&'*+-/=?^_`{|}~@x", true), ("a@[1.2.3.4]", true), ("a b@c", false),
+    ])
+    func mailboxEdges(_ address: String, _ valid: Bool) {
+        let item = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d","emailAddress":"\#(address)"}"#)
+        #expect((CustomerItemFastPath.validItem(item) != nil) == valid)
+        #expect(EmailAddressFormat.isValid(address) == valid)
+    }
+
     @Test("attribute strings must be well-formed UTF-8 within their length limits")
     func attributeStrings() {
         func item(_ attribute: [UInt8]) -> [UInt8] {

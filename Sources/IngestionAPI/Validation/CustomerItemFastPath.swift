@@ -87,7 +87,8 @@ public enum CustomerItemFastPath {
     static let attributesSlot = 10
 
     /// Bit `slot` of entry `byte`: whether `byte` is in the pattern of string property `slot`.
-    /// Bit `keyBit`: whether `byte` occurs in a property name. No bit is ever set for a quote, a
+    /// Bit `keyBit`: whether `byte` occurs in a property name; `atextBit` and
+    /// `letterDigitHyphenBit`: classes of the common mailbox form. No bit is ever set for a quote, a
     /// backslash, a control character or a byte of 0x80 and above, so a run of set bits always
     /// stays inside a string without escapes, and the byte that ends it tells the string's end
     /// (a quote) from anything else. One table lookup per byte then does what two passes did
@@ -102,12 +103,19 @@ public enum CustomerItemFastPath {
                 if mask >> UInt64(byte & 63) & 1 != 0 { table[byte] |= 1 << UInt16(slot) }
             }
             if names.contains(where: { $0.contains(UInt8(byte)) }) { table[byte] |= keyBit }
+            if EmailAddressFormat.atext.contains(UInt8(byte)) { table[byte] |= atextBit }
+            if EmailAddressFormat.letterOrDigit.contains(UInt8(byte)) || byte == Int(UInt8(ascii: "-")) {
+                table[byte] |= letterDigitHyphenBit
+            }
         }
         // Lives as long as the process, like any static.
         return UnsafePointer(table)
     }()
 
     static let keyBit: UInt16 = 1 << 15
+    /// RFC 5322's atext, and RFC 5321's letters, digits and hyphen (for `Scanner.isPlainMailbox`).
+    static let atextBit: UInt16 = 1 << 13
+    static let letterDigitHyphenBit: UInt16 = 1 << 14
 
     /// The property names again, each in its own 24 bytes (zero-padded), for comparisons by
     /// whole words (`Scanner.sameBytes`) instead of a call to `memcmp` per member.
@@ -123,6 +131,22 @@ public enum CustomerItemFastPath {
 
     static let nameStride = 24
 
+    /// Each property as a member starts, `"<name>":`, in its own 32 bytes (zero-padded), with its
+    /// length in the last byte: what `Scanner.takeMember` compares.
+    nonisolated(unsafe) static let memberTable: UnsafePointer<UInt8> = {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: names.count * memberStride)
+        buffer.initialize(repeating: 0, count: names.count * memberStride)
+        for (slot, name) in names.enumerated() {
+            let member = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
+            precondition(member.count >= 9 && member.count <= 25, "members fit the comparison in takeMember")
+            for (offset, byte) in member.enumerated() { buffer[slot * memberStride + offset] = byte }
+            buffer[slot * memberStride + memberStride - 1] = UInt8(member.count)
+        }
+        return UnsafePointer(buffer)
+    }()
+
+    static let memberStride = 32
+
     struct Scanner: JSONByteScanning {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
@@ -132,6 +156,7 @@ public enum CustomerItemFastPath {
         let rules = CustomerItemFastPath.rules
         let byteClasses = CustomerItemFastPath.byteClasses
         let nameTable = CustomerItemFastPath.nameTable
+        let memberTable = CustomerItemFastPath.memberTable
 
         init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.bytes = bytes
@@ -147,14 +172,25 @@ public enum CustomerItemFastPath {
             skipWhitespace()
             var seen: UInt16 = 0
             var eventId: Range<Int>?
+            // Producers write their properties in one order, most often the schema's: the
+            // property after the last one is tried first, by comparing words, before the name is
+            // read and looked up.
+            var expected = 0
             // An empty object lacks the required properties.
             while true {
-                guard let key = classString(CustomerItemFastPath.keyBit), let slot = slot(of: key) else { return nil }
+                let slot: Int
+                if expected < CustomerItemFastPath.names.count, takeMember(expected) {
+                    slot = expected
+                } else {
+                    guard let key = classString(CustomerItemFastPath.keyBit), let named = self.slot(of: key) else { return nil }
+                    slot = named
+                    skipWhitespace()
+                    guard take(UInt8(ascii: ":")) else { return nil }
+                }
+                expected = slot + 1
                 let bit: UInt16 = 1 << UInt16(slot)
                 guard seen & bit == 0 else { return nil }
                 seen |= bit
-                skipWhitespace()
-                guard take(UInt8(ascii: ":")) else { return nil }
                 skipWhitespace()
                 if slot == CustomerItemFastPath.attributesSlot {
                     guard attributes() else { return nil }
@@ -196,7 +232,7 @@ public enum CustomerItemFastPath {
             }
             // ASCII only, so characters are bytes.
             guard range.count <= rule.maxLength else { return nil }
-            if rule.email, EmailAddressFormat.invalidReason(utf8: UnsafeBufferPointer(rebasing: bytes[range])) != nil {
+            if rule.email, !isPlainMailbox(range), EmailAddressFormat.invalidReason(utf8: UnsafeBufferPointer(rebasing: bytes[range])) != nil {
                 return nil
             }
             return .some(range)
@@ -229,19 +265,28 @@ public enum CustomerItemFastPath {
             var seenName = false
             var seenValue = false
             while true {
-                guard let key = quotedASCII() else { return false }
                 let limit: Int
-                if key.count == 4, equals(key, Self.nameBytes), !seenName {
+                // `"name":` and `"value":` as written by most producers, compared as one word each.
+                if !seenName, takeWord(Self.nameMember, count: 7) {
                     seenName = true
                     limit = CustomerMetadataSchema.attributeNameMaxLength
-                } else if key.count == 5, equals(key, Self.valueBytes), !seenValue {
+                } else if !seenValue, takeWord(Self.valueMember, count: 8) {
                     seenValue = true
                     limit = CustomerMetadataSchema.attributeValueMaxLength
                 } else {
-                    return false
+                    guard let key = quotedASCII() else { return false }
+                    if key.count == 4, equals(key, Self.nameBytes), !seenName {
+                        seenName = true
+                        limit = CustomerMetadataSchema.attributeNameMaxLength
+                    } else if key.count == 5, equals(key, Self.valueBytes), !seenValue {
+                        seenValue = true
+                        limit = CustomerMetadataSchema.attributeValueMaxLength
+                    } else {
+                        return false
+                    }
+                    skipWhitespace()
+                    guard take(UInt8(ascii: ":")) else { return false }
                 }
-                skipWhitespace()
-                guard take(UInt8(ascii: ":")) else { return false }
                 skipWhitespace()
                 guard let characters = plainQuotedString()?.characters, characters <= limit else { return false }
                 skipWhitespace()
@@ -309,6 +354,29 @@ public enum CustomerItemFastPath {
             return nil
         }
 
+        /// Whether `"<name of slot>":` is at `pos`; if so, moves past it.
+        @inline(__always)
+        mutating func takeMember(_ slot: Int) -> Bool {
+            let member = memberTable + slot * CustomerItemFastPath.memberStride
+            let count = Int(member[CustomerItemFastPath.memberStride - 1])
+            guard pos + count <= end else { return false }
+            let a = UnsafeRawPointer(bytes.baseAddress! + pos)
+            let b = UnsafeRawPointer(member)
+            // Members are 9 to 25 bytes long: words at 0, 8 and 16 (as far as they fit), and one
+            // ending at the last byte, cover each of them.
+            var difference = (a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self))
+                | (a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            if count > 16 {
+                difference |= a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            }
+            if count > 24 {
+                difference |= a.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            }
+            guard difference == 0 else { return false }
+            pos += count
+            return true
+        }
+
         /// Whether `key` (of the length of the name in `slot`, which the caller checked) holds
         /// that name: two or three overlapping words, which cover every name of 8 to 24 bytes,
         /// or two overlapping half-words for shorter ones (all within the key).
@@ -334,5 +402,58 @@ public enum CustomerItemFastPath {
 
         static let nameBytes: StaticString = "name"
         static let valueBytes: StaticString = "value"
+        /// `"name":` and `"value":`, little-endian.
+        static let nameMember = word(#""name":"#)
+        static let valueMember = word(#""value":"#)
+
+        static func word(_ text: String) -> UInt64 {
+            text.utf8.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+
+        /// Whether the `count` (at most 8) bytes at `pos` are those of `expected`; if so, moves
+        /// past them. Only where eight bytes can be read.
+        @inline(__always)
+        mutating func takeWord(_ expected: UInt64, count: Int) -> Bool {
+            guard pos + 8 <= end else { return false }
+            let word = UnsafeRawPointer(bytes.baseAddress! + pos).loadUnaligned(as: UInt64.self)
+            let mask: UInt64 = count == 8 ? ~0 : (1 << UInt64(count * 8)) - 1
+            guard word & mask == expected else { return false }
+            pos += count
+            return true
+        }
+
+        /// Whether the bytes in `range` are a mailbox of the common form, a Dot-string local part
+        /// and a domain of letter-digit-hyphen labels, each of 1 to 63 characters: true only where
+        /// `EmailAddressFormat` finds the address valid (which answers for everything else).
+        func isPlainMailbox(_ range: Range<Int>) -> Bool {
+            let base = bytes.baseAddress!
+            let classes = byteClasses
+            let end = range.upperBound
+            var index = range.lowerBound
+            // Atoms of atext, joined by single dots, up to the `@`.
+            while true {
+                let atom = index
+                while index < end, classes[Int(base[index])] & CustomerItemFastPath.atextBit != 0 { index += 1 }
+                guard index > atom, index < end else { return false }
+                if base[index] == UInt8(ascii: ".") {
+                    index += 1
+                    continue
+                }
+                guard base[index] == UInt8(ascii: "@") else { return false }
+                index += 1
+                break
+            }
+            // Labels, joined by single dots, to the end.
+            while true {
+                let label = index
+                while index < end, classes[Int(base[index])] & CustomerItemFastPath.letterDigitHyphenBit != 0 { index += 1 }
+                guard index > label, index - label <= 63,
+                      base[label] != UInt8(ascii: "-"), base[index - 1] != UInt8(ascii: "-")
+                else { return false }
+                if index == end { return true }
+                guard base[index] == UInt8(ascii: ".") else { return false }
+                index += 1
+            }
+        }
     }
 }
