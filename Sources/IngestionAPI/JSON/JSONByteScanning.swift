@@ -37,7 +37,8 @@ extension JSONByteScanning {
 
     @inline(__always)
     mutating func skipWhitespace() {
-        while pos < end {
+        // Whitespace is at most 0x20: one comparison settles the common case, no whitespace.
+        while pos < end, bytes[pos] <= 0x20 {
             switch bytes[pos] {
             case 0x20, 0x0A, 0x0D, 0x09: pos += 1
             default: return

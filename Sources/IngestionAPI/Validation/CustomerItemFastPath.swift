@@ -88,7 +88,8 @@ public enum CustomerItemFastPath {
 
     /// Bit `slot` of entry `byte`: whether `byte` is in the pattern of string property `slot`.
     /// Bit `keyBit`: whether `byte` occurs in a property name; `atextBit` and
-    /// `letterDigitHyphenBit`: classes of the common mailbox form. No bit is ever set for a quote, a
+    /// `letterDigitHyphenBit`: classes of the common mailbox form; `printableBit`: any byte of
+    /// those ranges. No bit is ever set for a quote, a
     /// backslash, a control character or a byte of 0x80 and above, so a run of set bits always
     /// stays inside a string without escapes, and the byte that ends it tells the string's end
     /// (a quote) from anything else. One table lookup per byte then does what two passes did
@@ -103,6 +104,7 @@ public enum CustomerItemFastPath {
                 if mask >> UInt64(byte & 63) & 1 != 0 { table[byte] |= 1 << UInt16(slot) }
             }
             if names.contains(where: { $0.contains(UInt8(byte)) }) { table[byte] |= keyBit }
+            table[byte] |= printableBit
             if EmailAddressFormat.atext.contains(UInt8(byte)) { table[byte] |= atextBit }
             if EmailAddressFormat.letterOrDigit.contains(UInt8(byte)) || byte == Int(UInt8(ascii: "-")) {
                 table[byte] |= letterDigitHyphenBit
@@ -116,6 +118,8 @@ public enum CustomerItemFastPath {
     /// RFC 5322's atext, and RFC 5321's letters, digits and hyphen (for `Scanner.isPlainMailbox`).
     static let atextBit: UInt16 = 1 << 13
     static let letterDigitHyphenBit: UInt16 = 1 << 14
+    /// Printable ASCII other than the quote and the backslash: attribute strings of the common form.
+    static let printableBit: UInt16 = 1 << 12
 
     /// The property names again, each in its own 24 bytes (zero-padded), for comparisons by
     /// whole words (`Scanner.sameBytes`) instead of a call to `memcmp` per member.
@@ -219,7 +223,8 @@ public enum CustomerItemFastPath {
         /// for an allowed `null`, nil for anything else.
         mutating func stringValue(slot: Int) -> Range<Int>?? {
             let rule = rules[slot]
-            if takeNull() { return rule.nullable ? .some(nil) : nil }
+            // A string is the common case: `null` is looked for only when no quote is there.
+            if pos < end, bytes[pos] != UInt8(ascii: "\""), takeNull() { return rule.nullable ? .some(nil) : nil }
             let range: Range<Int>
             if rule.hasPattern {
                 // A byte outside the class before the closing quote (an escape among them) is a
@@ -288,7 +293,18 @@ public enum CustomerItemFastPath {
                     guard take(UInt8(ascii: ":")) else { return false }
                 }
                 skipWhitespace()
-                guard let characters = plainQuotedString()?.characters, characters <= limit else { return false }
+                // Printable ASCII, the common case, in one class run (a character per byte);
+                // anything else, from the quote again, through the UTF-8 reader.
+                let start = pos
+                let characters: Int
+                if let content = classString(CustomerItemFastPath.printableBit) {
+                    characters = content.count
+                } else {
+                    pos = start
+                    guard let string = plainQuotedString() else { return false }
+                    characters = string.characters
+                }
+                guard characters <= limit else { return false }
                 skipWhitespace()
                 if take(UInt8(ascii: ",")) {
                     skipWhitespace()
@@ -402,13 +418,10 @@ public enum CustomerItemFastPath {
 
         static let nameBytes: StaticString = "name"
         static let valueBytes: StaticString = "value"
-        /// `"name":` and `"value":`, little-endian.
-        static let nameMember = word(#""name":"#)
-        static let valueMember = word(#""value":"#)
-
-        static func word(_ text: String) -> UInt64 {
-            text.utf8.reversed().reduce(0) { $0 << 8 | UInt64($1) }
-        }
+        /// `"name":` and `"value":` as little-endian words (literals, so that reading them costs
+        /// no lazy initialiser check).
+        static let nameMember: UInt64 = 0x3A22_656D_616E_22
+        static let valueMember: UInt64 = 0x3A22_6575_6C61_7622
 
         /// Whether the `count` (at most 8) bytes at `pos` are those of `expected`; if so, moves
         /// past them. Only where eight bytes can be read.
