@@ -99,8 +99,11 @@ struct Batcher {
         for (partition, _) in candidates {
             // Taken out of the dictionary while it is drained: one lookup per partition, not per record.
             guard var queue = queues.removeValue(forKey: partition) else { continue }
-            let before = batch.count
-            while let entry = queue.first {
+            // Read in place, then removed from the front in one step: no copy of each entry
+            // out of the deque and no per-entry bookkeeping on the queue.
+            var taken = 0
+            var takenBytes = 0
+            for entry in queue.entries {
                 let added = entry.record.byteCount + (batch.isEmpty ? 0 : 1)
                 if !batch.isEmpty && (batch.count >= maxItems || size + added > maxBytes) {
                     full = true
@@ -108,15 +111,17 @@ struct Batcher {
                 }
                 batch.append(entry.record)
                 size += added
-                queue.removeFirst()
-                count -= 1
-                bytes -= entry.record.byteCount
+                taken += 1
+                takenBytes += entry.record.byteCount
                 if batch.count >= maxItems {
                     full = true
                     break
                 }
             }
-            if batch.count > before { busy[partition] = id }
+            queue.removeFirst(taken, bytes: takenBytes)
+            count -= taken
+            bytes -= takenBytes
+            if taken > 0 { busy[partition] = id }
             if !queue.isEmpty { queues[partition] = queue }
             if full { break }
         }
@@ -153,10 +158,9 @@ extension Batcher.Queue {
         bytes += entry.record.byteCount + 1
     }
 
-    @discardableResult
-    mutating func removeFirst() -> Batcher.Entry {
-        let entry = entries.removeFirst()
-        bytes -= entry.record.byteCount + 1
-        return entry
+    /// Drops the first `count` entries, whose records' byte counts add up to `recordBytes`.
+    mutating func removeFirst(_ count: Int, bytes recordBytes: Int) {
+        entries.removeFirst(count)
+        bytes -= recordBytes + count
     }
 }
