@@ -4,22 +4,26 @@
 /// the shared log and a free per item, in the process that shares the machine with the sink it
 /// measures. The items are built only when somebody asks for them.
 struct EmulatorAcceptedLog: Sendable, Equatable {
-    private var requestIndices: [Int] = []
-    private var positions: [Int] = []
+    /// Items of one request at consecutive positions: one entry for a whole request in fast
+    /// mode, where every item is accepted.
+    private struct Run: Sendable, Equatable {
+        var requestIndex: Int
+        var firstPosition: Int
+        var count: Int
+    }
+
+    private var runs: [Run] = []
     /// Every eventId's UTF-8, one after the other; item `i`'s ends at `eventIdEnds[i]`.
     private var eventIdBytes: [UInt8] = []
     private var eventIdEnds: [Int] = []
-    /// Each item as it appeared in the request body; empty when not recorded.
-    private var itemBytes: [[UInt8]] = []
+    /// Each item as it appeared in the request body, by item number; only those recorded.
+    private var itemBytes: [Int: [UInt8]] = [:]
 
-    var count: Int { positions.count }
-    var isEmpty: Bool { positions.isEmpty }
+    var count: Int { eventIdEnds.count }
+    var isEmpty: Bool { eventIdEnds.isEmpty }
 
     mutating func reserveCapacity(_ items: Int, eventIdBytes bytes: Int) {
-        requestIndices.reserveCapacity(items)
-        positions.reserveCapacity(items)
         eventIdEnds.reserveCapacity(items)
-        itemBytes.reserveCapacity(items)
         eventIdBytes.reserveCapacity(bytes)
     }
 
@@ -30,21 +34,24 @@ struct EmulatorAcceptedLog: Sendable, Equatable {
     }
 
     mutating func append(requestIndex: Int, position: Int, eventIdUTF8: UnsafeBufferPointer<UInt8>, bytes: [UInt8]) {
-        requestIndices.append(requestIndex)
-        positions.append(position)
+        if let last = runs.last, last.requestIndex == requestIndex, last.firstPosition + last.count == position {
+            runs[runs.count - 1].count += 1
+        } else {
+            runs.append(Run(requestIndex: requestIndex, firstPosition: position, count: 1))
+        }
+        if !bytes.isEmpty { itemBytes[eventIdEnds.count] = bytes }
         eventIdBytes.append(contentsOf: eventIdUTF8)
         eventIdEnds.append(eventIdBytes.count)
-        itemBytes.append(bytes)
     }
 
     /// Appends another log (one request's accepted items) to this one.
     mutating func append(_ other: EmulatorAcceptedLog) {
+        let items = eventIdEnds.count
         let offset = eventIdBytes.count
-        requestIndices.append(contentsOf: other.requestIndices)
-        positions.append(contentsOf: other.positions)
+        runs.append(contentsOf: other.runs)
         eventIdBytes.append(contentsOf: other.eventIdBytes)
         eventIdEnds.append(contentsOf: other.eventIdEnds.lazy.map { $0 + offset })
-        itemBytes.append(contentsOf: other.itemBytes)
+        for (item, bytes) in other.itemBytes { itemBytes[items + item] = bytes }
     }
 
     /// The eventIds, in log order.
@@ -59,9 +66,16 @@ struct EmulatorAcceptedLog: Sendable, Equatable {
 
     /// The items, in log order.
     var items: [EmulatorAcceptedItem] {
-        zip(eventIds, positions.indices).map { eventId, index in
-            EmulatorAcceptedItem(
-                requestIndex: requestIndices[index], position: positions[index], eventId: eventId, bytes: itemBytes[index])
+        let eventIds = self.eventIds
+        var items: [EmulatorAcceptedItem] = []
+        items.reserveCapacity(eventIds.count)
+        for run in runs {
+            for position in run.firstPosition..<(run.firstPosition + run.count) {
+                let index = items.count
+                items.append(EmulatorAcceptedItem(
+                    requestIndex: run.requestIndex, position: position, eventId: eventIds[index], bytes: itemBytes[index] ?? []))
+            }
         }
+        return items
     }
 }
