@@ -82,12 +82,6 @@ struct JSONItemsSkimmerTests {
         let nested = Self.bytes(#"{"items":[[[]]]}"#)
         #expect(JSONItemsSkimmer.skim(nested, maxDepth: 4) != nil)
         #expect(JSONItemsSkimmer.skim(nested, maxDepth: 3) == nil)
-        // An item of the common shape (read by the item fast path) nests to the same limits.
-        let item = Self.bytes(#"{"items":[{"externalConversationId":"c","externalCustomerId":"d","attributes":[{"name":"a"}]}]}"#)
-        #expect(CustomerItemFastPath.validItem(Array(item[10..<(item.count - 2)])) != nil)
-        #expect(JSONItemsSkimmer.skim(item, maxDepth: 5) != nil)
-        #expect(JSONItemsSkimmer.skim(item, maxDepth: 4) == nil)
-        #expect(JSONItemsSkimmer.skim(item, maxDepth: 2) == nil)
     }
 
     @Test("20,000 mutations of a request body: whenever the skimmer reads one, the parser reads it alike")

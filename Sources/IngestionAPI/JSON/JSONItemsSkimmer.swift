@@ -99,15 +99,7 @@ struct JSONItemsSkimmer: JSONByteScanning {
             let start = pos
             var eventId: EventID?
             if pos < end, bytes[pos] == UInt8(ascii: "{") {
-                // An item of the schema's common shape is read by the item fast path, whose scan
-                // checks strict JSON syntax as it goes (and more, which is not needed here): about
-                // twice as fast as the general skim, which reads any other element.
-                if let item = CustomerItemFastPath.prefixItem(bytes, from: pos, maxDepth: maxDepth - 2) {
-                    pos = item.end
-                    eventId = item.eventId.map { EventID(content: $0, escaped: false) }
-                } else {
-                    guard element(eventId: &eventId) else { return false }
-                }
+                guard element(eventId: &eventId) else { return false }
             } else {
                 guard value(level: 2) else { return false }
             }

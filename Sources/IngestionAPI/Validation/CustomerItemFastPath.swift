@@ -60,19 +60,6 @@ public enum CustomerItemFastPath {
         return scanner.item().map(result)
     }
 
-    /// An item in the narrow shape that starts at `start` inside a larger document (the
-    /// emulator's fast mode reads request bodies with it): the index just after its closing
-    /// brace, and its eventId's content range. Nil for anything else, as `check` would answer,
-    /// whatever follows the item. `maxDepth` counts from the item, as in `check`.
-    static func prefixItem(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, maxDepth: Int
-    ) -> (end: Int, eventId: Range<Int>?)? {
-        var scanner = Scanner(bytes: bytes, maxDepth: maxDepth)
-        scanner.pos = start
-        guard let eventId = scanner.item(toEnd: false) else { return nil }
-        return (scanner.pos, eventId)
-    }
-
     /// What the scan checks for each of the ten string properties, as plain values (reading the
     /// schema's `StringField`s would retain and release their strings on every record).
     struct StringRule {
@@ -182,9 +169,8 @@ public enum CustomerItemFastPath {
         }
 
         /// For a valid item, the range of its eventId's content (`.some(nil)` when it has none);
-        /// nil for anything else. `toEnd`: the item must fill the buffer (whitespace aside);
-        /// otherwise it ends at its closing brace, where `pos` is left.
-        mutating func item(toEnd: Bool = true) -> Range<Int>?? {
+        /// nil for anything else.
+        mutating func item() -> Range<Int>?? {
             skipWhitespace()
             guard maxDepth >= 1, take(UInt8(ascii: "{")) else { return nil }
             skipWhitespace()
@@ -227,13 +213,9 @@ public enum CustomerItemFastPath {
                 guard take(UInt8(ascii: "}")) else { return nil }
                 break
             }
-            // A required property missing.
-            guard seen & 0b11 == 0b11 else { return nil }
-            if toEnd {
-                // Trailing bytes.
-                skipWhitespace()
-                guard pos == end else { return nil }
-            }
+            skipWhitespace()
+            // Trailing bytes, or a required property missing.
+            guard pos == end, seen & 0b11 == 0b11 else { return nil }
             return .some(eventId)
         }
 
