@@ -11,7 +11,10 @@ import Kafka
 struct Batcher {
     struct Entry {
         let record: SinkRecord
-        let enqueuedAt: ContinuousClock.Instant
+        /// Since `origin`. A `Duration`, not an instant: `ContinuousClock.Instant` comes from a
+        /// resilient module, so an entry holding one was copied through value witnesses, a
+        /// call per copy, on every record's way through the queues.
+        let enqueuedAt: Duration
     }
 
     /// One partition's waiting records, with their item bytes plus one separator each, kept as
@@ -28,6 +31,8 @@ struct Batcher {
     let maxItems: Int
     let maxBytes: Int
     let linger: Duration
+    /// What `Entry.enqueuedAt` counts from.
+    private let origin = ContinuousClock.now
     private var queues: [TopicPartition: Queue] = [:]
     /// Partitions with a request in flight, and which batch holds each.
     private(set) var busy: [TopicPartition: Int] = [:]
@@ -46,7 +51,7 @@ struct Batcher {
     var isEmpty: Bool { count == 0 }
 
     mutating func append(_ record: SinkRecord, now: ContinuousClock.Instant) {
-        queues[record.topicPartition, default: Queue()].append(Entry(record: record, enqueuedAt: now))
+        queues[record.topicPartition, default: Queue()].append(Entry(record: record, enqueuedAt: now - origin))
         count += 1
         bytes += record.byteCount
     }
@@ -55,9 +60,10 @@ struct Batcher {
     mutating func append(contentsOf records: [SinkRecord], now: ContinuousClock.Instant) {
         guard let partition = records.first?.topicPartition else { return }
         var queue = queues.removeValue(forKey: partition) ?? Queue()
+        let enqueuedAt = now - origin
         for record in records {
             assert(record.topicPartition == partition, "append(contentsOf:) takes the records of one partition")
-            queue.append(Entry(record: record, enqueuedAt: now))
+            queue.append(Entry(record: record, enqueuedAt: enqueuedAt))
             bytes += record.byteCount
         }
         count += records.count
@@ -69,7 +75,7 @@ struct Batcher {
     func hasReadyBatch(now: ContinuousClock.Instant, flush: Bool) -> Bool {
         var items = 0
         var size = Self.envelopeBytes
-        var oldest: ContinuousClock.Instant?
+        var oldest: Duration?
         for (partition, queue) in queues where busy[partition] == nil {
             guard let first = queue.first else { continue }
             items += queue.count
@@ -78,12 +84,12 @@ struct Batcher {
             if items >= maxItems || size >= maxBytes { return true }
         }
         guard let oldest else { return false }
-        return flush || now - oldest >= linger
+        return flush || (now - origin) - oldest >= linger
     }
 
     /// When the oldest record on a free partition will have waited `linger`.
     func nextDeadline() -> ContinuousClock.Instant? {
-        queues.lazy.filter { busy[$0.key] == nil }.compactMap { $0.value.first?.enqueuedAt }.min().map { $0 + linger }
+        queues.lazy.filter { busy[$0.key] == nil }.compactMap { $0.value.first?.enqueuedAt }.min().map { origin + $0 + linger }
     }
 
     /// Takes the next batch and marks its partitions busy. A record larger than `maxBytes` still
