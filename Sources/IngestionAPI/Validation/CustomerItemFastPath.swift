@@ -151,21 +151,42 @@ public enum CustomerItemFastPath {
 
     static let memberStride = 32
 
+    /// The scan's tables, read through one static: every static read is a lazy-initialiser check
+    /// (`swift_once`), and the scan runs once per record.
+    struct Tables: @unchecked Sendable {
+        let rules: UnsafePointer<StringRule>
+        let byteClasses: UnsafePointer<UInt16>
+        let nameTable: UnsafePointer<UInt8>
+        let memberTable: UnsafePointer<UInt8>
+    }
+
+    static let tables: Tables = {
+        // Lives as long as the process, like the tables it points to.
+        let rules = UnsafeMutablePointer<StringRule>.allocate(capacity: Self.rules.count)
+        rules.initialize(from: Self.rules, count: Self.rules.count)
+        return Tables(rules: UnsafePointer(rules), byteClasses: byteClasses, nameTable: nameTable, memberTable: memberTable)
+    }()
+
     struct Scanner: JSONByteScanning {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
         let maxDepth: Int
         var pos = 0
-        // Read once per item: every access to a static goes through its lazy initialiser check.
-        let rules = CustomerItemFastPath.rules
-        let byteClasses = CustomerItemFastPath.byteClasses
-        let nameTable = CustomerItemFastPath.nameTable
-        let memberTable = CustomerItemFastPath.memberTable
+        // From `tables`, read once per item: every access to a static goes through its lazy initialiser check.
+        let rules: UnsafePointer<StringRule>
+        let byteClasses: UnsafePointer<UInt16>
+        let nameTable: UnsafePointer<UInt8>
+        let memberTable: UnsafePointer<UInt8>
 
         init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.bytes = bytes
             self.end = bytes.count
             self.maxDepth = maxDepth
+            let tables = CustomerItemFastPath.tables
+            self.rules = tables.rules
+            self.byteClasses = tables.byteClasses
+            self.nameTable = tables.nameTable
+            self.memberTable = tables.memberTable
         }
 
         /// For a valid item, the range of its eventId's content (`.some(nil)` when it has none);
