@@ -52,6 +52,7 @@ struct BenchCommandTests {
         #expect(endToEnd["deadLettered"]?.intValue == 0)
         #expect(endToEnd["committed"] == .bool(true), "the group's offsets reached the end")
         #expect(endToEnd["exitStatus"]?.intValue == 0, "the sink drained and stopped cleanly on SIGTERM")
+        #expect(endToEnd["runs"]?.arrayValue?.count == 3, "(b) is the median of three runs")
         #expect((endToEnd["apiRequests"]?.intValue ?? 0) >= 3, "3000 records need at least three requests of 1000")
         #expect((endToEnd["peakRssBytes"]?.intValue ?? 0) > 1_000_000)
         let seconds = try #require(endToEnd["seconds"]?.doubleValue)

@@ -31,6 +31,9 @@ struct BenchSettings: Sendable {
     static let apiID = "bench-id"
     static let apiSecret = "bench-secret"
 
+    /// Runs of (b) whose median is reported (the sweep's points are single runs).
+    static let endToEndRuns = 3
+
     /// The sweep: in-flight limits at the default batch size, then batch sizes at the default
     /// in-flight limit.
     static let sweepInFlight = [1, 2, 4, 8]
