@@ -73,9 +73,12 @@ struct RecordValidator: Sendable {
         var result: [UInt8] = []
         result.reserveCapacity(value.count + eventId.utf8.count + 13)
         result.append(contentsOf: value[...brace])
-        result.append(contentsOf: #""eventId":""#.utf8)
-        result.append(contentsOf: eventId.utf8)
-        result.append(contentsOf: #"","#.utf8)
+        // Appended as buffers (a copy each): appending a string's UTF-8 view goes through the
+        // view's own iteration, and this runs for every record without an eventId.
+        (#""eventId":""# as StaticString).withUTF8Buffer { result.append(contentsOf: $0) }
+        var eventId = eventId
+        eventId.withUTF8 { result.append(contentsOf: $0) }
+        (#"","# as StaticString).withUTF8Buffer { result.append(contentsOf: $0) }
         result.append(contentsOf: value[(brace + 1)...])
         return result
     }
