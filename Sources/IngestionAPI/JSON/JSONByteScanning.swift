@@ -46,6 +46,18 @@ extension JSONByteScanning {
         }
     }
 
+    /// After a member or an element: a comma, with the whitespace around it (true: another one
+    /// follows), or `close` (false: the container ends); nil for anything else.
+    @inline(__always)
+    mutating func separatorOrClose(_ close: UInt8) -> Bool? {
+        skipWhitespace()
+        if take(UInt8(ascii: ",")) {
+            skipWhitespace()
+            return true
+        }
+        return take(close) ? false : nil
+    }
+
     /// Whether the bytes in `range` are exactly `text`.
     func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
         guard range.count == text.utf8CodeUnitCount else { return false }

@@ -76,13 +76,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
                 } else {
                     guard value(level: 1) else { return nil }
                 }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                guard take(UInt8(ascii: "}")) else { return nil }
-                break
+                guard let another = separatorOrClose(UInt8(ascii: "}")) else { return nil }
+                if !another { break }
             }
         }
         skipWhitespace()
@@ -105,12 +100,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
             }
             items.spans.append(start..<pos)
             items.eventIds.append(eventId)
-            skipWhitespace()
-            if take(UInt8(ascii: ",")) {
-                skipWhitespace()
-                continue
-            }
-            return take(UInt8(ascii: "]"))
+            guard let another = separatorOrClose(UInt8(ascii: "]")) else { return false }
+            if !another { return true }
         }
     }
 
@@ -129,12 +120,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
             } else {
                 guard value(level: 3) else { return false }
             }
-            skipWhitespace()
-            if take(UInt8(ascii: ",")) {
-                skipWhitespace()
-                continue
-            }
-            return take(UInt8(ascii: "}"))
+            guard let another = separatorOrClose(UInt8(ascii: "}")) else { return false }
+            if !another { return true }
         }
     }
 
@@ -151,12 +138,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
             if take(UInt8(ascii: "}")) { return true }
             while true {
                 guard memberKey() != nil, value(level: level + 1) else { return false }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                return take(UInt8(ascii: "}"))
+                guard let another = separatorOrClose(UInt8(ascii: "}")) else { return false }
+                if !another { return true }
             }
         case UInt8(ascii: "["):
             guard level < maxDepth else { return false }
@@ -165,12 +148,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
             if take(UInt8(ascii: "]")) { return true }
             while true {
                 guard value(level: level + 1) else { return false }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                return take(UInt8(ascii: "]"))
+                guard let another = separatorOrClose(UInt8(ascii: "]")) else { return false }
+                if !another { return true }
             }
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return number()

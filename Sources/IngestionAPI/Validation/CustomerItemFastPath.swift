@@ -226,13 +226,8 @@ public enum CustomerItemFastPath {
                         eventId = value
                     }
                 }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                guard take(UInt8(ascii: "}")) else { return nil }
-                break
+                guard let another = separatorOrClose(UInt8(ascii: "}")) else { return nil }
+                if !another { break }
             }
             skipWhitespace()
             // Trailing bytes, or a required property missing.
@@ -275,12 +270,8 @@ public enum CustomerItemFastPath {
             while true {
                 count += 1
                 guard count <= CustomerMetadataSchema.attributesMaxItems, maxDepth >= 3, attribute() else { return false }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                return take(UInt8(ascii: "]"))
+                guard let another = separatorOrClose(UInt8(ascii: "]")) else { return false }
+                if !another { return true }
             }
         }
 
@@ -326,12 +317,8 @@ public enum CustomerItemFastPath {
                     characters = string.characters
                 }
                 guard characters <= limit else { return false }
-                skipWhitespace()
-                if take(UInt8(ascii: ",")) {
-                    skipWhitespace()
-                    continue
-                }
-                return take(UInt8(ascii: "}"))
+                guard let another = separatorOrClose(UInt8(ascii: "}")) else { return false }
+                if !another { return true }
             }
         }
 
