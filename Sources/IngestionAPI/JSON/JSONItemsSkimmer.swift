@@ -131,24 +131,18 @@ struct JSONItemsSkimmer: JSONByteScanning {
         switch bytes[pos] {
         case UInt8(ascii: "\""):
             return string() != nil
-        case UInt8(ascii: "{"):
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // An object's members and an array's elements differ only in the key before each.
+            let isObject = bytes[pos] == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
             guard level < maxDepth else { return false }
             pos += 1
             skipWhitespace()
-            if take(UInt8(ascii: "}")) { return true }
+            if take(close) { return true }
             while true {
-                guard memberKey() != nil, value(level: level + 1) else { return false }
-                guard let another = separatorOrClose(UInt8(ascii: "}")) else { return false }
-                if !another { return true }
-            }
-        case UInt8(ascii: "["):
-            guard level < maxDepth else { return false }
-            pos += 1
-            skipWhitespace()
-            if take(UInt8(ascii: "]")) { return true }
-            while true {
+                if isObject { guard memberKey() != nil else { return false } }
                 guard value(level: level + 1) else { return false }
-                guard let another = separatorOrClose(UInt8(ascii: "]")) else { return false }
+                guard let another = separatorOrClose(close) else { return false }
                 if !another { return true }
             }
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
