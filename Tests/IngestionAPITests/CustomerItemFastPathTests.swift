@@ -118,15 +118,29 @@ struct CustomerItemFastPathTests {
 
     @Test("a property name off by one byte anywhere is not that property")
     func nearMissNames() {
-        let names = ["externalConversationId", "externalCustomerId", "eventId", "status", "phoneNumber", "emailAddress",
-                     "userId", "addressCountry", "addressState", "addressZipcode", "attributes"]
-        for name in names {
-            for position in 0..<name.utf8.count {
-                var key = Array(name.utf8)
+        // Each property with a value valid for it, in an item that is valid as it stands; the
+        // name is then changed in one byte, so that only reading it as the property would make
+        // the item valid again.
+        let members: [(name: String, value: String)] = [
+            ("externalConversationId", #""c""#), ("externalCustomerId", #""d""#), ("eventId", #""e""#), ("status", #""s""#),
+            ("phoneNumber", #""1""#), ("emailAddress", #""a@b""#), ("userId", #""u""#), ("addressCountry", #""x""#),
+            ("addressState", #""x""#), ("addressZipcode", #""1""#), ("attributes", "null"),
+        ]
+        for (index, member) in members.enumerated() {
+            var present = [members[0], members[1]]
+            if index > 1 { present.append(member) }
+            func item(_ key: [UInt8]) -> [UInt8] {
+                Self.bytes("{") + present.enumerated().map { position, other in
+                    let name = other.name == member.name ? key : Array(other.name.utf8)
+                    return (position > 0 ? Self.bytes(",") : []) + Self.bytes("\"") + name + Self.bytes("\":" + other.value)
+                }.joined() + Self.bytes("}")
+            }
+            #expect(CustomerItemFastPath.validItem(item(Array(member.name.utf8))) != nil, "\(member.name)")
+            for position in 0..<member.name.utf8.count {
+                var key = Array(member.name.utf8)
                 key[position] ^= 0x20  // the same letter in the other case
-                let item = Self.bytes(#"{"externalConversationId":"c","externalCustomerId":"d",""#) + key + Self.bytes(#"":null}"#)
-                #expect(CustomerItemFastPath.validItem(item) == nil, "\(String(decoding: key, as: UTF8.self))")
-                Self.expectAgreement(item)
+                #expect(CustomerItemFastPath.validItem(item(key)) == nil, "\(String(decoding: key, as: UTF8.self))")
+                Self.expectAgreement(item(key))
             }
         }
     }
