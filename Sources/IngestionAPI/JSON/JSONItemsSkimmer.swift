@@ -5,9 +5,9 @@
 /// It checks what `JSONParser` checks (UTF-8, escapes and surrogate pairs, number grammar,
 /// nesting up to `maxDepth`, nothing after the value) except duplicate keys, and captures what a
 /// many-customer-metadata answer needs: the byte range of each element of the root object's
-/// `items` array, and where the `eventId` string of each element that is an object lies. It returns nil for
-/// anything else (a syntax error, no `items` array at the root), so that the caller can take the
-/// general path, which words the error.
+/// `items` array, and where the `eventId` string of each element that is an object lies. It
+/// returns nil for anything else (a syntax error, no `items` array at the root), so that the
+/// caller can take the general path, which words the error.
 struct JSONItemsSkimmer: JSONByteScanning {
     /// An item's string `eventId` as written: the bytes between its quotes, and whether they hold
     /// escape sequences. Without escapes, those bytes are the string's UTF-8, and also exactly

@@ -86,34 +86,6 @@ public enum CustomerItemFastPath {
     static let eventIdSlot = 2
     static let attributesSlot = 10
 
-    /// Bit `slot` of entry `byte`: whether `byte` is in the pattern of string property `slot`.
-    /// Bit `keyBit`: whether `byte` occurs in a property name; `atextBit` and
-    /// `letterDigitHyphenBit`: classes of the common mailbox form; `printableBit`: any byte of
-    /// those ranges. No bit is ever set for a quote, a
-    /// backslash, a control character or a byte of 0x80 and above, so a run of set bits always
-    /// stays inside a string without escapes, and the byte that ends it tells the string's end
-    /// (a quote) from anything else. One table lookup per byte then does what two passes did
-    /// before: finding the closing quote, and testing each byte against the pattern.
-    // Written once, by the initialiser, and only read after that.
-    nonisolated(unsafe) static let byteClasses: UnsafePointer<UInt16> = {
-        let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
-        table.initialize(repeating: 0, count: 256)
-        for byte in 0x20..<0x80 where byte != Int(UInt8(ascii: "\"")) && byte != Int(UInt8(ascii: "\\")) {
-            for (slot, rule) in rules.enumerated() where rule.hasPattern {
-                let mask = byte < 64 ? rule.low : rule.high
-                if mask >> UInt64(byte & 63) & 1 != 0 { table[byte] |= 1 << UInt16(slot) }
-            }
-            if names.contains(where: { $0.contains(UInt8(byte)) }) { table[byte] |= keyBit }
-            table[byte] |= printableBit
-            if EmailAddressFormat.atext.contains(UInt8(byte)) { table[byte] |= atextBit }
-            if EmailAddressFormat.letterOrDigit.contains(UInt8(byte)) || byte == Int(UInt8(ascii: "-")) {
-                table[byte] |= letterDigitHyphenBit
-            }
-        }
-        // Lives as long as the process, like any static.
-        return UnsafePointer(table)
-    }()
-
     static let keyBit: UInt16 = 1 << 15
     /// RFC 5322's atext, and RFC 5321's letters, digits and hyphen (for `Scanner.isPlainMailbox`).
     static let atextBit: UInt16 = 1 << 13
@@ -121,72 +93,76 @@ public enum CustomerItemFastPath {
     /// Printable ASCII other than the quote and the backslash: attribute strings of the common form.
     static let printableBit: UInt16 = 1 << 12
 
-    /// The property names again, each in its own 24 bytes (zero-padded), for comparisons by
-    /// whole words (`Scanner.sameBytes`) instead of a call to `memcmp` per member.
-    nonisolated(unsafe) static let nameTable: UnsafePointer<UInt8> = {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: names.count * nameStride)
-        buffer.initialize(repeating: 0, count: names.count * nameStride)
-        for (slot, name) in names.enumerated() {
-            precondition(name.count <= nameStride, "property names fit their stride")
-            for (offset, byte) in name.enumerated() { buffer[slot * nameStride + offset] = byte }
-        }
-        return UnsafePointer(buffer)
-    }()
-
-    static let nameStride = 24
-
-    /// Each property as a member starts, `"<name>":`, in its own 32 bytes (zero-padded), with its
-    /// length in the last byte: what `Scanner.takeMember` compares.
-    nonisolated(unsafe) static let memberTable: UnsafePointer<UInt8> = {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: names.count * memberStride)
-        buffer.initialize(repeating: 0, count: names.count * memberStride)
-        for (slot, name) in names.enumerated() {
-            let member = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
-            precondition(member.count >= 9 && member.count <= 25, "members fit the comparison in takeMember")
-            for (offset, byte) in member.enumerated() { buffer[slot * memberStride + offset] = byte }
-            buffer[slot * memberStride + memberStride - 1] = UInt8(member.count)
-        }
-        return UnsafePointer(buffer)
-    }()
-
     static let memberStride = 32
 
-    /// The scan's tables, read through one static: every static read is a lazy-initialiser check
-    /// (`swift_once`), and the scan runs once per record.
+    /// The scan's tables, built once and read through one static: every static read is a
+    /// lazy-initialiser check (`swift_once`), and the scan runs once per record. They live as
+    /// long as the process, like any static.
     struct Tables: @unchecked Sendable {
+        /// `rules`, as a pointer (no retain, no bounds check per value).
         let rules: UnsafePointer<StringRule>
+        /// Bit `slot` of entry `byte`: whether `byte` is in the pattern of string property
+        /// `slot`. `keyBit`: whether it occurs in a property name; `atextBit` and
+        /// `letterDigitHyphenBit`: the classes of the common mailbox form; `printableBit`: any
+        /// byte of these ranges. No bit is ever set for a quote, a backslash, a control character
+        /// or a byte of 0x80 and above, so a run of set bits always stays inside a string without
+        /// escapes, and the byte that ends it tells the string's end (a quote) from anything
+        /// else. One lookup per byte then finds the closing quote and tests the pattern at once.
         let byteClasses: UnsafePointer<UInt16>
-        let nameTable: UnsafePointer<UInt8>
-        let memberTable: UnsafePointer<UInt8>
+        /// Each property as a member starts, `"<name>":`, in its own `memberStride` bytes
+        /// (zero-padded), with its length in the last byte: compared by words
+        /// (`Scanner.sameBytes`) instead of a call to `memcmp`. The name alone starts at offset 1.
+        let members: UnsafePointer<UInt8>
+        /// `names.count`, kept here: the scan tries the next property for every member.
+        let propertyCount: Int
+
+        static func make() -> Tables {
+            let rules = UnsafeMutablePointer<StringRule>.allocate(capacity: CustomerItemFastPath.rules.count)
+            rules.initialize(from: CustomerItemFastPath.rules, count: CustomerItemFastPath.rules.count)
+
+            let classes = UnsafeMutablePointer<UInt16>.allocate(capacity: 256)
+            classes.initialize(repeating: 0, count: 256)
+            for byte in 0x20..<0x80 where byte != Int(UInt8(ascii: "\"")) && byte != Int(UInt8(ascii: "\\")) {
+                for (slot, rule) in CustomerItemFastPath.rules.enumerated() where rule.hasPattern {
+                    let mask = byte < 64 ? rule.low : rule.high
+                    if mask >> UInt64(byte & 63) & 1 != 0 { classes[byte] |= 1 << UInt16(slot) }
+                }
+                if names.contains(where: { $0.contains(UInt8(byte)) }) { classes[byte] |= keyBit }
+                classes[byte] |= printableBit
+                if EmailAddressFormat.atext.contains(UInt8(byte)) { classes[byte] |= atextBit }
+                if EmailAddressFormat.letterOrDigit.contains(UInt8(byte)) || byte == Int(UInt8(ascii: "-")) {
+                    classes[byte] |= letterDigitHyphenBit
+                }
+            }
+
+            let members = UnsafeMutablePointer<UInt8>.allocate(capacity: names.count * memberStride)
+            members.initialize(repeating: 0, count: names.count * memberStride)
+            for (slot, name) in names.enumerated() {
+                let member = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
+                precondition(member.count >= 9 && member.count <= 25, "members fit the comparison in sameBytes")
+                for (offset, byte) in member.enumerated() { members[slot * memberStride + offset] = byte }
+                members[slot * memberStride + memberStride - 1] = UInt8(member.count)
+            }
+            return Tables(
+                rules: UnsafePointer(rules), byteClasses: UnsafePointer(classes), members: UnsafePointer(members),
+                propertyCount: names.count)
+        }
     }
 
-    static let tables: Tables = {
-        // Lives as long as the process, like the tables it points to.
-        let rules = UnsafeMutablePointer<StringRule>.allocate(capacity: Self.rules.count)
-        rules.initialize(from: Self.rules, count: Self.rules.count)
-        return Tables(rules: UnsafePointer(rules), byteClasses: byteClasses, nameTable: nameTable, memberTable: memberTable)
-    }()
+    static let tables = Tables.make()
 
     struct Scanner: JSONByteScanning {
         let bytes: UnsafeBufferPointer<UInt8>
         let end: Int
         let maxDepth: Int
         var pos = 0
-        // From `tables`, read once per item: every access to a static goes through its lazy initialiser check.
-        let rules: UnsafePointer<StringRule>
-        let byteClasses: UnsafePointer<UInt16>
-        let nameTable: UnsafePointer<UInt8>
-        let memberTable: UnsafePointer<UInt8>
+        // Read once per item: every access to a static goes through its lazy initialiser check.
+        let tables = CustomerItemFastPath.tables
 
         init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.bytes = bytes
             self.end = bytes.count
             self.maxDepth = maxDepth
-            let tables = CustomerItemFastPath.tables
-            self.rules = tables.rules
-            self.byteClasses = tables.byteClasses
-            self.nameTable = tables.nameTable
-            self.memberTable = tables.memberTable
         }
 
         /// For a valid item, the range of its eventId's content (`.some(nil)` when it has none);
@@ -204,7 +180,7 @@ public enum CustomerItemFastPath {
             // An empty object lacks the required properties.
             while true {
                 let slot: Int
-                if expected < CustomerItemFastPath.names.count, takeMember(expected) {
+                if expected < tables.propertyCount, takeMember(expected) {
                     slot = expected
                 } else {
                     guard let key = classString(CustomerItemFastPath.keyBit), let named = self.slot(of: key) else { return nil }
@@ -238,7 +214,7 @@ public enum CustomerItemFastPath {
         /// One of the ten string properties: the range of a valid string's content, `.some(nil)`
         /// for an allowed `null`, nil for anything else.
         mutating func stringValue(slot: Int) -> Range<Int>?? {
-            let rule = rules[slot]
+            let rule = tables.rules[slot]
             // A string is the common case: `null` is looked for only when no quote is there.
             if pos < end, bytes[pos] != UInt8(ascii: "\""), takeNull() { return rule.nullable ? .some(nil) : nil }
             let range: Range<Int>
@@ -282,27 +258,28 @@ public enum CustomerItemFastPath {
             var seenName = false
             var seenValue = false
             while true {
-                let limit: Int
-                // `"name":` and `"value":` as written by most producers, compared as one word each.
+                // `"name":` and `"value":` as written by most producers, compared as one word
+                // each; otherwise the key is read.
+                let keyIsName: Bool
                 if !seenName, takeWord(Self.nameMember, count: 7) {
-                    seenName = true
-                    limit = CustomerMetadataSchema.attributeNameMaxLength
+                    keyIsName = true
                 } else if !seenValue, takeWord(Self.valueMember, count: 8) {
-                    seenValue = true
-                    limit = CustomerMetadataSchema.attributeValueMaxLength
+                    keyIsName = false
                 } else {
-                    guard let key = quotedASCII() else { return false }
-                    if key.count == 4, equals(key, Self.nameBytes), !seenName {
-                        seenName = true
-                        limit = CustomerMetadataSchema.attributeNameMaxLength
-                    } else if key.count == 5, equals(key, Self.valueBytes), !seenValue {
-                        seenValue = true
-                        limit = CustomerMetadataSchema.attributeValueMaxLength
-                    } else {
-                        return false
-                    }
+                    guard let key = quotedASCII(), equals(key, Self.nameBytes) || equals(key, Self.valueBytes) else { return false }
+                    keyIsName = key.count == 4
                     skipWhitespace()
                     guard take(UInt8(ascii: ":")) else { return false }
+                }
+                let limit: Int
+                if keyIsName {
+                    guard !seenName else { return false }
+                    seenName = true
+                    limit = CustomerMetadataSchema.attributeNameMaxLength
+                } else {
+                    guard !seenValue else { return false }
+                    seenValue = true
+                    limit = CustomerMetadataSchema.attributeValueMaxLength
                 }
                 skipWhitespace()
                 // Printable ASCII, the common case, in one class run (a character per byte);
@@ -332,14 +309,14 @@ public enum CustomerItemFastPath {
             return start..<(pos - 1)
         }
 
-        /// A string at `pos` whose bytes all have `bit` in `byteClasses`: its content's range. Nil
-        /// when another byte comes before the closing quote.
+        /// A string at `pos` whose bytes all have `bit` in `Tables.byteClasses`: its content's
+        /// range. Nil when another byte comes before the closing quote.
         mutating func classString(_ bit: UInt16) -> Range<Int>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = pos
             var index = pos
             let base = bytes.baseAddress!
-            let classes = byteClasses
+            let classes = tables.byteClasses
             // Eight bytes per test while the run lasts, so that a string costs one mispredicted
             // branch (its end) rather than one per byte.
             while index + 8 <= end {
@@ -381,13 +358,31 @@ public enum CustomerItemFastPath {
         /// Whether `"<name of slot>":` is at `pos`; if so, moves past it.
         @inline(__always)
         mutating func takeMember(_ slot: Int) -> Bool {
-            let member = memberTable + slot * CustomerItemFastPath.memberStride
+            let member = tables.members + slot * CustomerItemFastPath.memberStride
             let count = Int(member[CustomerItemFastPath.memberStride - 1])
-            guard pos + count <= end else { return false }
-            let a = UnsafeRawPointer(bytes.baseAddress! + pos)
-            let b = UnsafeRawPointer(member)
-            // Members are 9 to 25 bytes long: words at 0, 8 and 16 (as far as they fit), and one
-            // ending at the last byte, cover each of them.
+            guard pos + count <= end, Self.sameBytes(bytes.baseAddress! + pos, member, count: count) else { return false }
+            pos += count
+            return true
+        }
+
+        /// Whether `key` (of the length of the name in `slot`, which the caller checked) holds
+        /// that name.
+        @inline(__always)
+        func isName(_ key: Range<Int>, slot: Int) -> Bool {
+            Self.sameBytes(bytes.baseAddress! + key.lowerBound, tables.members + slot * CustomerItemFastPath.memberStride + 1, count: key.count)
+        }
+
+        /// Whether `count` bytes (4 to 32) are equal at `a` and `b`, by overlapping words that
+        /// stay within those bytes: at 0, 8 and 16 as far as they fit and one ending at the last
+        /// byte, or two half-words for fewer than 8.
+        @inline(__always)
+        static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+            let a = UnsafeRawPointer(a)
+            let b = UnsafeRawPointer(b)
+            guard count >= 8 else {
+                return (a.loadUnaligned(as: UInt32.self) ^ b.loadUnaligned(as: UInt32.self))
+                    | (a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) ^ b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) == 0
+            }
             var difference = (a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self))
                 | (a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
             if count > 16 {
@@ -396,31 +391,6 @@ public enum CustomerItemFastPath {
             if count > 24 {
                 difference |= a.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
             }
-            guard difference == 0 else { return false }
-            pos += count
-            return true
-        }
-
-        /// Whether `key` (of the length of the name in `slot`, which the caller checked) holds
-        /// that name: two or three overlapping words, which cover every name of 8 to 24 bytes,
-        /// or two overlapping half-words for shorter ones (all within the key).
-        @inline(__always)
-        func isName(_ key: Range<Int>, slot: Int) -> Bool {
-            let count = key.count
-            let a = UnsafeRawPointer(bytes.baseAddress! + key.lowerBound)
-            let b = UnsafeRawPointer(nameTable + slot * CustomerItemFastPath.nameStride)
-            if count >= 8 {
-                var difference = a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self)
-                if count > 16 {
-                    difference |= a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                }
-                difference |= a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-                    ^ b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-                return difference == 0
-            }
-            // Names are at least 6 bytes long.
-            let difference = (a.loadUnaligned(as: UInt32.self) ^ b.loadUnaligned(as: UInt32.self))
-                | (a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) ^ b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
             return difference == 0
         }
 
@@ -448,7 +418,7 @@ public enum CustomerItemFastPath {
         /// `EmailAddressFormat` finds the address valid (which answers for everything else).
         func isPlainMailbox(_ range: Range<Int>) -> Bool {
             let base = bytes.baseAddress!
-            let classes = byteClasses
+            let classes = tables.byteClasses
             let end = range.upperBound
             var index = range.lowerBound
             // Atoms of atext, joined by single dots, up to the `@`.
