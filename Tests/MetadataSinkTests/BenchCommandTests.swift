@@ -26,11 +26,18 @@ struct BenchCommandTests {
     @Test("a small run prints one JSON object whose figures account for every record")
     func smallRunAccountsForEveryRecord() async throws {
         let output = try await BinaryProcess.run([
-            "bench", "--records", "3000", "--partitions", "4", "--latency-rate", "200", "--latency-seconds", "2", "--json",
+            "bench", "--records", "3000", "--partitions", "4", "--latency-rate", "200", "--latency-seconds", "2", "--json", "--verbose",
         ])
         #expect(output.status == 0, "stderr: \(output.stderr.suffix(3000))")
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: true)
         #expect(lines.count == 1, "one JSON object and nothing else on stdout")
+        // The runs of (a) and (b) take turns, so that both medians see the same spells of the machine.
+        let phases = output.stderr.split(separator: "\n").compactMap { line -> String? in
+            if line.hasSuffix("] (a) ceiling") { return "a" }
+            if line.hasSuffix("] (b) end to end") { return "b" }
+            return nil
+        }
+        #expect(phases == ["a", "b", "a", "b", "a", "b"], "stderr: \(output.stderr.suffix(3000))")
         let json = try JSONParser.parse(Array(try #require(lines.last).utf8))
 
         #expect(json["records"]?.intValue == 3000)

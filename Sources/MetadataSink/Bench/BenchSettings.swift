@@ -31,8 +31,9 @@ struct BenchSettings: Sendable {
     static let apiID = "bench-id"
     static let apiSecret = "bench-secret"
 
-    /// Runs of (b) whose median is reported (the sweep's points are single runs).
-    static let endToEndRuns = 3
+    /// Runs of (a) and of (b), alternating, whose medians are reported (the sweep's points are
+    /// single runs).
+    static let measuredRuns = 3
 
     /// The sweep: in-flight limits at the default batch size, then batch sizes at the default
     /// in-flight limit.

@@ -135,12 +135,6 @@ struct BenchRun {
         logger.info("producing the backlog", metadata: ["records": "\(settings.records)", "partitions": "\(settings.partitions)"])
         let ends = try await environment.produceBacklog()
 
-        logger.info("(a) ceiling")
-        let ceiling = try await CeilingMeasurement.median(
-            in: environment, ends: Dictionary(uniqueKeysWithValues: ends.map { ($0.key.partition, $0.value) }),
-            timeout: settings.phaseTimeout)
-
-        logger.info("(b) end to end")
         // Group names unique to this invocation: a sink left running by an earlier, killed bench
         // whose broker port the new mock cluster happens to reuse would otherwise join the same
         // group, take half the partitions and never commit them.
@@ -156,12 +150,20 @@ struct BenchRun {
             ])
             return result
         }
-        // Like (a), the median of several runs: one run of about a second moves with the machine
-        // as much as the ceiling's do, and (c) divides one by the other.
+        // (a) and (b) each the median of several runs, taken in turn: a run of either moves with
+        // the machine, whose speed drifts by a fifth over tens of seconds here, and (c) divides one
+        // by the other. All of (a) before all of (b) let a drift between the two phases move (c)
+        // by as much (0.40 to 0.58 for one build); alternating, both medians see the same spells.
+        let partitionEnds = Dictionary(uniqueKeysWithValues: ends.map { ($0.key.partition, $0.value) })
+        var ceilingRuns: [BenchReport.Ceiling] = []
         var endToEndRuns: [BenchReport.EndToEnd] = []
-        for _ in 0..<BenchSettings.endToEndRuns {
+        for run in 1...BenchSettings.measuredRuns {
+            logger.info("(a) ceiling", metadata: ["run": "\(run)"])
+            ceilingRuns.append(try await CeilingMeasurement.run(in: environment, ends: partitionEnds, timeout: settings.phaseTimeout))
+            logger.info("(b) end to end", metadata: ["run": "\(run)"])
             endToEndRuns.append(try await measure(batchItems: settings.batchItems, maxInFlight: settings.maxInFlight))
         }
+        let ceiling = CeilingMeasurement.median(of: ceilingRuns)
         let endToEnd = BenchReport.EndToEnd.median(of: endToEndRuns)
 
         var latency: BenchReport.Latency?
