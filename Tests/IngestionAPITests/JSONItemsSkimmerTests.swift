@@ -57,6 +57,7 @@ struct JSONItemsSkimmerTests {
         #"{"items":[{"eventId":"a\u00e9\"b","x":{"eventId":"inner"}},{"eventId":5},{"eventId":null},{"y":1,"eventId":"last"}]}"#,
         #"{"items":[{"eventId":"\ud83d\ude00"}],"after":"\u00e9"}"#,
         #"{"it\u0065ms":[{"eventId":"escaped-key"}]}"#,
+        #"{"items":[{"event\u0049d":"escaped-eventId-key"},{"eventIdx":"longer","eventI":"shorter"}]}"#,
         #"{"items":[["eventId","x"],{"e":{"eventId":"deep"}}]}"#,
         "{\"items\":[{\"eventId\":\"Zürich 😀\"}]}",
     ])

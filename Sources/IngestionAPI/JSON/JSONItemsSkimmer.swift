@@ -113,7 +113,8 @@ struct JSONItemsSkimmer: JSONByteScanning {
         if take(UInt8(ascii: "}")) { return true }
         while true {
             guard let key = memberKey() else { return false }
-            if pos < end, bytes[pos] == UInt8(ascii: "\""), named(key, "eventId") {
+            // The length first: `named` is a call, and most keys are not 7 characters long.
+            if pos < end, bytes[pos] == UInt8(ascii: "\""), key.escaped || key.token.count == 9, named(key, "eventId") {
                 let start = pos
                 guard let escaped = string() else { return false }
                 eventId = EventID(content: (start + 1)..<(pos - 1), escaped: escaped)
@@ -181,6 +182,7 @@ struct JSONItemsSkimmer: JSONByteScanning {
     }
 
     /// A string at `pos`, validated; whether it has escape sequences, nil if it is not valid.
+    @inline(__always)
     private mutating func string() -> Bool? {
         pos += 1
         var escapes = false
