@@ -161,6 +161,7 @@ struct JSONItemsSkimmer: JSONByteScanning {
 
     /// `"key" :` and the whitespace after it: the key's token (quotes included) and whether it
     /// has escape sequences.
+    @inline(__always)
     private mutating func memberKey() -> (token: Range<Int>, escaped: Bool)? {
         let start = pos
         guard pos < end, bytes[pos] == UInt8(ascii: "\""), let escaped = string() else { return nil }
