@@ -258,6 +258,28 @@ struct IngestionAPIEmulatorTests {
         }
     }
 
+    @Test("fast mode without item bytes: plain eventIds are answered and logged as the general writer would")
+    func fastModePlainEventIds() async throws {
+        var configuration = Self.configuration
+        configuration.recordItemBytes = false
+        try await withEmulator(configuration) { emulator, port in
+            emulator.setFastMode(true)
+            let eventIds = ["evt-1", "é-2", String(repeating: "x", count: 300), "evt-1"]
+            let items = eventIds.map { #"{"eventId":"\#($0)","anything":[1,{"eventId":"nested"}]}"# }
+            for request in 0..<2 {
+                let response = try await TestHTTPClient.send(port: port, Self.many, headers: Self.auth, body: ManyCustomerMetadataRequest.body(items: items[request...].map { Array($0.utf8) }))
+                #expect(response.status == 200)
+                let expected: JSONValue = [
+                    "errorCount": .integer(0),
+                    "results": .array(eventIds[request...].map { ["eventId": .string($0), "error": ""] }),
+                ]
+                #expect(response.body == expected.serialized(), "\(String(decoding: response.body, as: UTF8.self))")
+            }
+            #expect(emulator.acceptedItems() == eventIds.indices.map { EmulatorAcceptedItem(requestIndex: 0, position: $0, eventId: eventIds[$0], bytes: []) }
+                + eventIds.indices.dropFirst().map { EmulatorAcceptedItem(requestIndex: 1, position: $0 - 1, eventId: eventIds[$0], bytes: []) })
+        }
+    }
+
     @Test("recordItemBytes off keeps eventIds but not bytes")
     func withoutItemBytes() async throws {
         var configuration = Self.configuration

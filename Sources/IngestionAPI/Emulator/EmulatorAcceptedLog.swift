@@ -44,6 +44,19 @@ struct EmulatorAcceptedLog: Sendable, Equatable {
         eventIdEnds.append(eventIdBytes.count)
     }
 
+    /// Logs a whole request's items, at positions 0 onwards, whose eventIds are the UTF-8 at
+    /// `eventIds` in `body`; without item bytes.
+    mutating func appendRequest(requestIndex: Int, eventIds: [Range<Int>], in body: UnsafeBufferPointer<UInt8>) {
+        guard !eventIds.isEmpty else { return }
+        runs.append(Run(requestIndex: requestIndex, firstPosition: 0, count: eventIds.count))
+        eventIdEnds.reserveCapacity(eventIdEnds.count + eventIds.count)
+        eventIdBytes.reserveCapacity(eventIdBytes.count + eventIds.reduce(0) { $0 + $1.count })
+        for range in eventIds {
+            eventIdBytes.append(contentsOf: UnsafeBufferPointer(rebasing: body[range]))
+            eventIdEnds.append(eventIdBytes.count)
+        }
+    }
+
     /// Appends another log (one request's accepted items) to this one.
     mutating func append(_ other: EmulatorAcceptedLog) {
         let items = eventIdEnds.count
