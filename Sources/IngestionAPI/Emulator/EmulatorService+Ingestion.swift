@@ -195,11 +195,11 @@ extension EmulatorService {
         outcome.accepted.reserveCapacity(count, eventIdBytes: count * 40)
         var body: [UInt8] = []
         body.reserveCapacity(32 + count * 64)
-        body.append(contentsOf: #"{"errorCount":0,"results":["#.utf8)
+        body.append(contentsOf: FastAnswer.bytes(FastAnswer.prefix))
         // As arrays, made once per request: appending a string's UTF-8 view per item went
         // through the view's own iteration, several times slower than a copy of an array.
-        let resultStart = Array(#"{"eventId":"#.utf8)
-        let resultEnd = Array(#","error":""}"#.utf8)
+        let resultStart = FastAnswer.bytes(FastAnswer.resultStart)
+        let resultEnd = FastAnswer.bytes(FastAnswer.resultEnd)
         raw.withUnsafeBufferPointer { raw in
             for position in 0..<count {
                 if position > 0 { body.append(UInt8(ascii: ",")) }
@@ -219,7 +219,7 @@ extension EmulatorService {
                 body.append(contentsOf: resultEnd)
             }
         }
-        body.append(contentsOf: "]}".utf8)
+        body.append(contentsOf: FastAnswer.bytes(FastAnswer.suffix))
         outcome.response = EmulatorHTTPResponse(status: 200, body: body)
         return outcome
     }
@@ -236,32 +236,30 @@ extension EmulatorService {
     }
 
     /// Fast mode's answer when every eventId is plain: the same bytes as the loop above, written
-    /// into one buffer of their exact size (three small copies per item, where appending to an
+    /// into one buffer of their exact size (a few small copies per item, where appending to an
     /// array paid a capacity check and a call per piece).
     static func plainAnswer(_ eventIds: [Range<Int>], in raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        let prefix: StaticString = #"{"errorCount":0,"results":["#
-        let resultStart: StaticString = #"{"eventId":""#
-        let resultEnd: StaticString = #"","error":""}"#
-        let suffix: StaticString = "]}"
-        let perItem = resultStart.utf8CodeUnitCount + resultEnd.utf8CodeUnitCount + 1  // and a comma, but the last
-        let size = eventIds.reduce(prefix.utf8CodeUnitCount + suffix.utf8CodeUnitCount - 1) { $0 + perItem + $1.count }
-        return [UInt8](unsafeUninitializedCapacity: max(size, prefix.utf8CodeUnitCount + suffix.utf8CodeUnitCount)) { buffer, initialized in
+        // Per item: `{"eventId":`, the quoted eventId, `,"error":""}`; commas between items.
+        let perItem = FastAnswer.resultStart.utf8CodeUnitCount + 2 + FastAnswer.resultEnd.utf8CodeUnitCount
+        let size = FastAnswer.prefix.utf8CodeUnitCount + FastAnswer.suffix.utf8CodeUnitCount + max(0, eventIds.count - 1)
+            + eventIds.reduce(0) { $0 + perItem + $1.count }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var out = buffer.baseAddress!
             func put(_ source: UnsafePointer<UInt8>, _ count: Int) {
                 out.initialize(from: source, count: count)
                 out += count
             }
-            put(prefix.utf8Start, prefix.utf8CodeUnitCount)
+            func put(_ text: StaticString) { put(text.utf8Start, text.utf8CodeUnitCount) }
+            put(FastAnswer.prefix)
             for (index, eventId) in eventIds.enumerated() {
-                if index > 0 {
-                    out.initialize(to: UInt8(ascii: ","))
-                    out += 1
-                }
-                put(resultStart.utf8Start, resultStart.utf8CodeUnitCount)
+                if index > 0 { put(FastAnswer.comma) }
+                put(FastAnswer.resultStart)
+                put(FastAnswer.quote)
                 put(raw.baseAddress! + eventId.lowerBound, eventId.count)
-                put(resultEnd.utf8Start, resultEnd.utf8CodeUnitCount)
+                put(FastAnswer.quote)
+                put(FastAnswer.resultEnd)
             }
-            put(suffix.utf8Start, suffix.utf8CodeUnitCount)
+            put(FastAnswer.suffix)
             initialized = out - buffer.baseAddress!
         }
     }
@@ -300,5 +298,20 @@ extension EmulatorService {
             return ItemResult(eventId: eventId, error: "FAIL_BUSINESS_RULE: ERROR: customer \(customer) is blocked")
         }
         return ItemResult(eventId: eventId, error: "")
+    }
+}
+
+/// The fixed pieces of fast mode's answer, `{"errorCount":0,"results":[` … `]}`, shared by its
+/// two writers.
+private enum FastAnswer {
+    static let prefix: StaticString = #"{"errorCount":0,"results":["#
+    static let resultStart: StaticString = #"{"eventId":"#
+    static let resultEnd: StaticString = #","error":""}"#
+    static let suffix: StaticString = "]}"
+    static let comma: StaticString = ","
+    static let quote: StaticString = "\""
+
+    static func bytes(_ text: StaticString) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
