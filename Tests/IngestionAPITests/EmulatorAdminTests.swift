@@ -16,6 +16,33 @@ struct EmulatorAdminTests {
         try await TestHTTPClient.send(port: port, Self.many, headers: headers, body: ManyCustomerMetadataRequest.body(items: items.map { Array($0.utf8) }))
     }
 
+    @Test("wait answers once the items are accepted, or at its timeout; a bad query is refused")
+    func longPoll() async throws {
+        try await withEmulator { _, port in
+            let clock = ContinuousClock()
+            var start = clock.now
+            let timedOut = try await TestHTTPClient.send(port: port, .GET, "/_emulator/wait?acceptedItems=1&timeoutMs=200")
+            #expect(timedOut.status == 200)
+            #expect(timedOut.json?["met"] == false)
+            #expect(clock.now - start >= .milliseconds(200), "answered at its timeout, not before")
+
+            start = clock.now
+            let waiting = Task { try await TestHTTPClient.send(port: port, .GET, "/_emulator/wait?acceptedItems=2&timeoutMs=30000") }
+            #expect(try await send(port, IngestionAPIEmulatorTests.validItem).status == 200)
+            #expect(try await send(port, IngestionAPIEmulatorTests.validItem).status == 200)
+            let met = try await waiting.value
+            #expect(met.status == 200)
+            #expect(met.json?["met"] == true)
+            #expect(met.json?["stats"]?["acceptedItems"]?.intValue == 2)
+            #expect(clock.now - start < .seconds(20), "answered when the items were accepted, not at its timeout")
+
+            for query in ["", "acceptedItems=x", "acceptedItems=1&timeoutMs=-1", "acceptedItems=1&other=2", "timeoutMs=5"] {
+                let refused = try await TestHTTPClient.send(port: port, .GET, "/_emulator/wait?\(query)")
+                #expect(refused.status == 400, "\(query)")
+            }
+        }
+    }
+
     @Test("faults, stats, requests, accepted and reset over HTTP")
     func adminRoundTrip() async throws {
         try await withEmulator { emulator, port in

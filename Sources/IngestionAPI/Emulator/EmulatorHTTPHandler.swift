@@ -71,7 +71,14 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             // The request is gone, so the body's storage is ours alone again: emptied, not freed.
             body.removeAll(keepingCapacity: true)
             let keepAlive = head.isKeepAlive
-            if response.delay > .zero {
+            if let awaiting = response.awaiting {
+                // A long poll: answered on this event loop once the service has its answer.
+                let promise = context.eventLoop.makePromise(of: EmulatorHTTPResponse.self)
+                promise.completeWithTask { [service] in await service.answerWait(awaiting.condition, timeout: awaiting.timeout) }
+                promise.futureResult.assumeIsolated().whenSuccess { answer in
+                    self.write(answer, version: head.version, keepAlive: keepAlive, context: context)
+                }
+            } else if response.delay > .zero {
                 delayedResponse = context.eventLoop.assumeIsolated().scheduleTask(in: .init(response.delay)) {
                     self.delayedResponse = nil
                     self.write(response, version: head.version, keepAlive: keepAlive, context: context)

@@ -10,7 +10,7 @@ extension EmulatorService {
         let query = request.uri.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
         let expectedMethod: HTTPMethod
         switch route {
-        case "stats", "requests", "accepted": expectedMethod = .GET
+        case "stats", "requests", "accepted", "wait": expectedMethod = .GET
         case "faults", "reset": expectedMethod = .POST
         default: return Self.errorResponse(status: 404)
         }
@@ -25,6 +25,27 @@ extension EmulatorService {
         switch route {
         case "stats":
             return Self.jsonResponse(Self.statsJSON(state.withLock { $0.stats }))
+        case "wait":
+            // `?acceptedItems=N[&timeoutMs=T]`: a long poll, answered by `answerWait`.
+            var count: Int?
+            var milliseconds = 10_000
+            for pair in query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let value = Int(parts[1]), value >= 0 else {
+                    return Self.errorResponse(status: 400, message: "Bad Request: \(pair): expected a name=number pair")
+                }
+                switch parts[0] {
+                case "acceptedItems": count = value
+                case "timeoutMs": milliseconds = min(value, 60_000)
+                default: return Self.errorResponse(status: 400, message: "Bad Request: unknown parameter \(parts[0])")
+                }
+            }
+            guard let count else {
+                return Self.errorResponse(status: 400, message: "Bad Request: acceptedItems is required")
+            }
+            var response = Self.jsonResponse(["met": false])
+            response.awaiting = (.acceptedItems(count), .milliseconds(milliseconds))
+            return response
         case "requests":
             let records = state.withLock { $0.requests }
             return Self.jsonResponse(["requests": .array(records.map(requestJSON))])
@@ -57,6 +78,22 @@ extension EmulatorService {
             logger.info("emulator reset")
             return Self.jsonResponse(["ok": true])
         }
+    }
+
+    /// The answer to `/_emulator/wait`: once `condition` holds, or when `timeout` has passed,
+    /// whether it holds (`met`) and the counters (`stats`). Lets a benchmark await the
+    /// emulator's acceptance of a backlog instead of asking again and again, which cost CPU on
+    /// the two cores it measures.
+    func answerWait(_ condition: EmulatorState.Condition, timeout: Duration) async -> EmulatorHTTPResponse {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.wait(for: condition) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            // Whichever ends first; the other is cancelled (a cancelled wait leaves no waiter).
+            await group.next()
+            group.cancelAll()
+        }
+        let stats = state.withLock { $0.stats }
+        return Self.jsonResponse(["met": .bool(condition.isMet(by: stats)), "stats": Self.statsJSON(stats)])
     }
 
     static func statsJSON(_ stats: EmulatorStats) -> JSONValue {

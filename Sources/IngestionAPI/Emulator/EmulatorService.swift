@@ -24,6 +24,9 @@ struct EmulatorHTTPResponse: Sendable {
     var headers: [(String, String)] = []
     var body: [UInt8]
     var delay: Duration = .zero
+    /// A long poll (`/_emulator/wait`): the answer is `EmulatorService.answerWait` of these,
+    /// once the condition holds or the timeout has passed, instead of this response.
+    var awaiting: (condition: EmulatorState.Condition, timeout: Duration)?
 }
 
 /// The emulator's behaviour, independent of the network: routing, authentication, faults,
