@@ -43,7 +43,7 @@ extension EmulatorService {
             guard let count else {
                 return Self.errorResponse(status: 400, message: "Bad Request: acceptedItems is required")
             }
-            var response = Self.jsonResponse(["met": false])
+            var response = EmulatorHTTPResponse(status: 200, body: [])
             response.awaiting = (.acceptedItems(count), .milliseconds(milliseconds))
             return response
         case "requests":

@@ -3,14 +3,6 @@ import IngestionAPI
 /// (a) The ceiling: `metadata-sink bench-ceiling`, a plain librdkafka consumer reading the whole
 /// benchmark topic in a process of its own, like the sink.
 enum CeilingMeasurement {
-    /// A run reads the whole topic in about half a second, where a busy neighbour on the machine
-    /// moves the figure by a third either way; the median of the runs is what (c) divides by.
-    static func median(of results: [BenchReport.Ceiling]) -> BenchReport.Ceiling {
-        var median = results.sorted { $0.recordsPerSecond < $1.recordsPerSecond }[results.count / 2]
-        median.runRates = results.map(\.recordsPerSecond)
-        return median
-    }
-
     static func run(in environment: BenchEnvironment, ends: [Int32: Int64], timeout: Duration) async throws -> BenchReport.Ceiling {
         let child = try BenchChildProcess(
             name: "bench-ceiling",

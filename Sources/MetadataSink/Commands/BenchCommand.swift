@@ -163,7 +163,7 @@ struct BenchRun {
             logger.info("(b) end to end", metadata: ["run": "\(run)"])
             endToEndRuns.append(try await measure(batchItems: settings.batchItems, maxInFlight: settings.maxInFlight))
         }
-        let ceiling = CeilingMeasurement.median(of: ceilingRuns)
+        let ceiling = BenchReport.Ceiling.medianRun(of: ceilingRuns)
         let endToEnd = BenchReport.EndToEnd.median(of: endToEndRuns)
 
         var latency: BenchReport.Latency?
