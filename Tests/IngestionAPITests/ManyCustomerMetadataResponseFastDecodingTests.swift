@@ -19,11 +19,16 @@ struct ManyCustomerMetadataResponseFastDecodingTests {
         if text.contains("99999999999999999999") {
             // An errorCount that fits no Int: left to the general path, which recomputes it.
             #expect(ManyCustomerMetadataResponse.decodeCommonShape(body) == nil)
+            #expect(CommonShapeReader.read(body, keepingEventIds: false) == nil)
             #expect(ManyCustomerMetadataResponse.decode(body) == general)
             return
         }
         let fast = try #require(ManyCustomerMetadataResponse.decodeCommonShape(body))
         #expect(fast == general)
+        // Without the eventIds (the sink's read): the same path, the same errors.
+        let errorsOnly = try #require(CommonShapeReader.read(body, keepingEventIds: false))
+        #expect(errorsOnly.errors == general?.results.map(\.error))
+        #expect(errorsOnly.eventIds == nil)
     }
 
     @Test("other answers are left to the general path", arguments: [
@@ -36,6 +41,7 @@ struct ManyCustomerMetadataResponseFastDecodingTests {
     func otherAnswers(_ text: String) {
         let body = Self.bytes(text)
         #expect(ManyCustomerMetadataResponse.decodeCommonShape(body) == nil)
+        #expect(CommonShapeReader.read(body, keepingEventIds: false) == nil)
     }
 
     @Test("20,000 mutations of an answer: the one-pass reader reads one only as the general path does")
@@ -45,6 +51,8 @@ struct ManyCustomerMetadataResponseFastDecodingTests {
         var read = 0
         for _ in 0..<20_000 {
             let body = mutator.mutate(seed)
+            // The errors alone, as the sink reads them, always match the full decode's.
+            #expect(ManyCustomerMetadataResponse.decodeErrors(body) == ManyCustomerMetadataResponse.decode(body)?.results.map(\.error))
             guard let fast = ManyCustomerMetadataResponse.decodeCommonShape(body) else { continue }
             read += 1
             #expect(fast == ManyCustomerMetadataResponse.decodeAnyShape(body), "\(String(decoding: body, as: UTF8.self))")

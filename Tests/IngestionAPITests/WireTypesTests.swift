@@ -52,6 +52,29 @@ struct WireTypesTests {
         #expect(ManyCustomerMetadataResponse.decode(Array(#"{"errorCount":0,"results":[]}"#.utf8))?.results == [])
     }
 
+    @Test("the errors alone read as the full decode's errors", arguments: [
+        #"{"errorCount":1,"results":[{"eventId":"a","error":""},{"eventId":"b","error":"FAIL_BAD_PARAMS: x"}]}"#,
+        #"{"results":[{"error":"x"},{"eventId":"e"},{"eventId":"f","error":null}],"errorCount":1}"#,
+        #"{"errorCount":0,"results":[]}"#,
+        #"{"errorCount":1,"results":[{"eventId":null,"error":" "},{"error":"é \u00e9","eventId":"b"}]}"#,
+        #"{"errorCount":0,"results":[{"eventId":"a\"b","error":""}]}"#,
+        #"{"errorCount":0,"results":[{"eventId":"a","eventId":"b","error":""}]}"#,
+        #"{"errorCount":0,"results":[{"eventId":"a","error":"","extra":1}]}"#,
+        #"{"errorCount":0,"results":[{"eventId":7,"error":""}]}"#,
+        #"{"results":[{"error":""}]"#, "", "[]",
+    ])
+    func manyResponseErrors(text: String) {
+        let body = Array(text.utf8)
+        #expect(ManyCustomerMetadataResponse.decodeErrors(body) == ManyCustomerMetadataResponse.decode(body)?.results.map(\.error))
+    }
+
+    @Test("the errors alone, in order")
+    func manyResponseErrorsInOrder() {
+        let body = Array(#"{"errorCount":1,"results":[{"eventId":"a","error":""},{"eventId":"b","error":"bad phone"}]}"#.utf8)
+        #expect(ManyCustomerMetadataResponse.decodeErrors(body) == ["", "bad phone"])
+        #expect(ManyCustomerMetadataResponse.decodeErrors(Array("not json".utf8)) == nil)
+    }
+
     @Test("unparseable or mismatched many responses decode to nil", arguments: [
         "", "not json", "<html>502 Bad Gateway</html>", "[]", "{}", #"{"errorCount":1}"#, #"{"results":{}}"#,
         #"{"results":[1]}"#, #"{"results":[{"error":5}]}"#, #"{"results":[{"eventId":7,"error":""}]}"#,

@@ -241,8 +241,7 @@ private func errorBody(_ message: String) -> String {
 struct ResponseClassifierTests {
     @Test(arguments: [200, 400])
     func resultsMatchingTheItemsArePerItem(status: Int) {
-        let expected: [ItemResult] = [ItemResult(eventId: "a", error: ""), ItemResult(eventId: "b", error: "bad phone")]
-        #expect(ResponseClassifier.classify(response(status, twoResults), itemCount: 2) == .perItem(expected))
+        #expect(ResponseClassifier.classify(response(status, twoResults), itemCount: 2) == .perItem(errors: ["", "bad phone"]))
     }
 
     @Test(arguments: [(200, 1), (200, 3), (400, 1), (400, 3)])

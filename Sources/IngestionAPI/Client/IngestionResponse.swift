@@ -6,8 +6,10 @@ public struct IngestionResponse: Sendable {
     public let status: Int
     /// The raw `Retry-After` header, when present (seconds or an HTTP date).
     public let retryAfter: String?
-    /// `many-customer-metadata` results, when the body holds them.
-    public let results: [ItemResult]?
+    /// `many-customer-metadata` results, when the body holds them: each one's `error` (blank
+    /// for an ingested item), in the order of the items sent. Their eventIds are not kept; see
+    /// `ManyCustomerMetadataResponse.decodeErrors(_:)`.
+    public let itemErrors: [String]?
     /// `single-customer-metadata` result, when the body holds it.
     public let singleResult: ItemResult?
     /// The `error` object of a non-2xx answer, when the body holds one.
@@ -20,16 +22,16 @@ public struct IngestionResponse: Sendable {
         if (200...299).contains(response.status) || response.status == 400 {
             if single {
                 singleResult = SingleCustomerMetadataResponse.decode(response.body)?.result
-                results = nil
+                itemErrors = nil
             } else {
-                results = ManyCustomerMetadataResponse.decode(response.body)?.results
+                itemErrors = ManyCustomerMetadataResponse.decodeErrors(response.body)
                 singleResult = nil
             }
         } else {
-            results = nil
+            itemErrors = nil
             singleResult = nil
         }
-        error = (results == nil && singleResult == nil) ? APIErrorBody.decode(response.body) : nil
+        error = (itemErrors == nil && singleResult == nil) ? APIErrorBody.decode(response.body) : nil
     }
 
     /// The error message to report for a status without per-item results.

@@ -13,6 +13,11 @@ public struct ItemResult: Sendable, Equatable {
 
     /// True when the API accepted the item (blank error).
     public var succeeded: Bool {
+        Self.succeeded(error: error)
+    }
+
+    /// Whether a result with this `error` reports the item ingested: it is blank.
+    public static func succeeded(error: String) -> Bool {
         error.allSatisfy(\.isWhitespace)
     }
 

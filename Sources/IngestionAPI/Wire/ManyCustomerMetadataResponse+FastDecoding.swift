@@ -6,37 +6,67 @@
 /// `decode(_:)`'s general path, so the result can only differ in speed.
 extension ManyCustomerMetadataResponse {
     static func decodeCommonShape(_ body: [UInt8]) -> ManyCustomerMetadataResponse? {
-        body.withUnsafeBufferPointer { buffer in
-            var reader = CommonShapeReader(bytes: buffer)
-            return reader.response()
-        }
+        guard let read = CommonShapeReader.read(body, keepingEventIds: true), let eventIds = read.eventIds else { return nil }
+        let results = zip(eventIds, read.errors).map { ItemResult(eventId: $0, error: $1) }
+        return ManyCustomerMetadataResponse(errorCount: read.errorCount ?? results.count { !$0.succeeded }, results: results)
+    }
+
+    /// Each result's `error` in request order, blank for an ingested item: exactly
+    /// `decode(body)?.results.map(\.error)`, without a `String` for every result's eventId.
+    ///
+    /// What the sink reads: it matches results to the items it sent by their position, since the
+    /// spec calls the answer's eventId one "computed for the submitted event message" rather than
+    /// the one sent, so the echoed ids would cost an allocation per record for nothing.
+    public static func decodeErrors(_ body: [UInt8]) -> [String]? {
+        if let read = CommonShapeReader.read(body, keepingEventIds: false) { return read.errors }
+        return decodeAnyShape(body)?.results.map(\.error)
     }
 }
 
-private struct CommonShapeReader: JSONByteScanning {
+struct CommonShapeReader: JSONByteScanning {
+    /// The results as columns: each one's error (blank when absent or null) and, when kept, its
+    /// eventId.
+    struct Read {
+        /// nil when absent or not an `Int` the general path would read (it recounts them then).
+        var errorCount: Int?
+        var errors: [String]
+        var eventIds: [String?]?
+    }
+
     let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     var pos = 0
+    let keepsEventIds: Bool
+    var errors: [String] = []
+    var eventIds: [String?] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, keepingEventIds: Bool) {
         self.bytes = bytes
         self.end = bytes.count
+        self.keepsEventIds = keepingEventIds
     }
 
-    mutating func response() -> ManyCustomerMetadataResponse? {
+    static func read(_ body: [UInt8], keepingEventIds: Bool) -> Read? {
+        body.withUnsafeBufferPointer { buffer in
+            var reader = CommonShapeReader(bytes: buffer, keepingEventIds: keepingEventIds)
+            return reader.response()
+        }
+    }
+
+    mutating func response() -> Read? {
         skipWhitespace()
         guard take(UInt8(ascii: "{")) else { return nil }
         var errorCount: Int??  // .some(nil): present but not an Int the general path would read
-        var results: [ItemResult]?
+        var readResults = false
         repeat {
             skipWhitespace()
             guard let key = plainQuotedString()?.content, takeColon() else { return nil }
             if equals(key, "errorCount"), errorCount == nil {
                 guard let count = integer() else { return nil }
                 errorCount = .some(count)
-            } else if equals(key, "results"), results == nil {
-                guard let read = resultArray() else { return nil }
-                results = read
+            } else if equals(key, "results"), !readResults {
+                guard resultArray() else { return nil }
+                readResults = true
             } else {
                 return nil
             }
@@ -44,54 +74,57 @@ private struct CommonShapeReader: JSONByteScanning {
         } while take(UInt8(ascii: ","))
         guard take(UInt8(ascii: "}")) else { return nil }
         skipWhitespace()
-        guard pos == end, let results else { return nil }
-        let count = errorCount.flatMap { $0 } ?? results.count { !$0.succeeded }
-        return ManyCustomerMetadataResponse(errorCount: count, results: results)
+        guard pos == end, readResults else { return nil }
+        return Read(errorCount: errorCount.flatMap { $0 }, errors: errors, eventIds: keepsEventIds ? eventIds : nil)
     }
 
-    mutating func resultArray() -> [ItemResult]? {
-        guard take(UInt8(ascii: "[")) else { return nil }
-        var results: [ItemResult] = []
+    /// Appends each result's columns; false when the array is not in the common shape.
+    mutating func resultArray() -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
         skipWhitespace()
-        if take(UInt8(ascii: "]")) { return results }
+        if take(UInt8(ascii: "]")) { return true }
         repeat {
             skipWhitespace()
-            guard let result = itemResult() else { return nil }
-            results.append(result)
+            guard itemResult() else { return false }
             skipWhitespace()
         } while take(UInt8(ascii: ","))
-        return take(UInt8(ascii: "]")) ? results : nil
+        return take(UInt8(ascii: "]"))
     }
 
-    mutating func itemResult() -> ItemResult? {
-        guard take(UInt8(ascii: "{")) else { return nil }
+    mutating func itemResult() -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
         var eventId: String??
         var error: String??
         skipWhitespace()
         if !take(UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
-                guard let key = plainQuotedString()?.content, takeColon() else { return nil }
+                guard let key = plainQuotedString()?.content, takeColon() else { return false }
                 if equals(key, "eventId"), eventId == nil {
-                    guard let value = stringOrNull() else { return nil }
+                    // Read (its shape decides the path) but made a string only when kept.
+                    guard let value = stringOrNull(making: keepsEventIds) else { return false }
                     eventId = .some(value)
                 } else if equals(key, "error"), error == nil {
-                    guard let value = stringOrNull() else { return nil }
+                    guard let value = stringOrNull(making: true) else { return false }
                     error = .some(value)
                 } else {
-                    return nil
+                    return false
                 }
                 skipWhitespace()
             } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "}")) else { return nil }
+            guard take(UInt8(ascii: "}")) else { return false }
         }
-        return ItemResult(eventId: eventId.flatMap { $0 }, error: error.flatMap { $0 } ?? "")
+        errors.append(error.flatMap { $0 } ?? "")
+        if keepsEventIds { eventIds.append(eventId.flatMap { $0 }) }
+        return true
     }
 
-    /// A string without escapes (nil otherwise) or `null` (`.some(nil)`).
-    mutating func stringOrNull() -> String?? {
+    /// A string without escapes (nil otherwise) or `null` (`.some(nil)`); a string reads as
+    /// `.some(nil)` too when `making` is false.
+    mutating func stringOrNull(making: Bool) -> String?? {
         if takeNull() { return .some(nil) }
         guard let range = plainQuotedString()?.content else { return nil }
+        guard making else { return .some(nil) }
         return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
     }
 

@@ -2,8 +2,9 @@ import IngestionAPI
 
 /// What an answer of `many-customer-metadata` means for the batch that was sent.
 enum ResponseClass: Equatable {
-    /// 200 or 400 with one result per item, in item order.
-    case perItem([ItemResult])
+    /// 200 or 400 with one result per item, in item order: each one's error, blank when the
+    /// item was ingested.
+    case perItem(errors: [String])
     /// 200 or 400 whose results don't match the items: resend them one by one.
     case resendIndividually
     /// 408, 429 or 5xx: the API is busy or down; the same batch goes again later.
@@ -22,8 +23,8 @@ enum ResponseClassifier {
         let status = response.status
         switch status {
         case 200...299, 400:
-            if let results = response.results {
-                return results.count == itemCount ? .perItem(results) : .resendIndividually
+            if let errors = response.itemErrors {
+                return errors.count == itemCount ? .perItem(errors: errors) : .resendIndividually
             }
             // A 400 that carries only an `error` object refused the request as a whole.
             return status == 400 && response.error != nil ? .rejected(message: response.errorMessage) : .resendIndividually

@@ -30,9 +30,9 @@ struct Dispatcher: Sendable {
                 try await client.postMany(items: items)
             }
             switch verdict {
-            case .perItem(let results):
-                for (index, result) in zip(range, results) {
-                    outcomes[index] = result.succeeded ? .accepted : .deadLetter(error: result.error, status: response.status)
+            case .perItem(let errors):
+                for (index, error) in zip(range, errors) {
+                    outcomes[index] = ItemResult.succeeded(error: error) ? .accepted : .deadLetter(error: error, status: response.status)
                 }
             case .tooLarge(let message), .rejected(let message):
                 if let halves = BatchSplitter.halves(range) {
@@ -98,7 +98,7 @@ struct Dispatcher: Sendable {
                 metrics.apiRequest(endpoint: endpoint.rawValue, status: String(response.status), duration: .now - started)
                 let verdict = endpoint == .many
                     ? ResponseClassifier.classify(response, itemCount: itemCount)
-                    : (response.singleResult != nil ? .perItem([]) : ResponseClassifier.classify(response, itemCount: 1))
+                    : (response.singleResult != nil ? .perItem(errors: []) : ResponseClassifier.classify(response, itemCount: 1))
                 switch verdict {
                 case .retry(let why):
                     reason = why
