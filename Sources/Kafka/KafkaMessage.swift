@@ -25,12 +25,33 @@ public final class KafkaMessage: @unchecked Sendable {
     // Exactly one of `copied` and `borrowed` is set. `@unchecked Sendable` is sound because
     // neither changes after init, librdkafka's message is only read (its key and value bytes are
     // immutable, `rd_kafka_message_destroy` may run on any thread), and the one lazy read
-    // that writes into it, the headers' parse, happens under `headersLock`.
-    private let copied: (key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader])?
+    // that writes into it, the headers' parse, happens under `headersParse`.
+    //
+    // Small on purpose: one of these is allocated for every record read, and freed on another
+    // thread. The copied parts are one reference (a consumed message has none) and the headers'
+    // lock is shared by all messages (only a dead letter or a redrive reads headers), which keeps
+    // an instance within glibc's fast bins (at most 120 bytes), whose frees take no arena lock.
+    private let copied: Copied?
     private let borrowed: UnsafeMutablePointer<rd_kafka_message_t>?
     /// The handle the message came from: librdkafka's messages must be destroyed before it is.
     private let client: RDKafkaClient?
-    private let headersLock: Mutex<[KafkaHeader]?>
+
+    /// The parts of a message made in Swift (a test's, or a detached copy).
+    private final class Copied: Sendable {
+        let key: [UInt8]?
+        let value: [UInt8]?
+        let headers: [KafkaHeader]
+
+        init(key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader]) {
+            self.key = key
+            self.value = value
+            self.headers = headers
+        }
+    }
+
+    /// `rd_kafka_message_headers` parses a message's headers into the message on first use, so
+    /// two threads reading them at once would race.
+    private static let headersParse = Mutex(())
 
     public init(
         topic: String,
@@ -46,10 +67,9 @@ public final class KafkaMessage: @unchecked Sendable {
         self.offset = offset
         self.timestamp = timestamp
         self.valueCount = value?.count
-        self.copied = (key, value, headers)
+        self.copied = Copied(key: key, value: value, headers: headers)
         self.borrowed = nil
         self.client = nil
-        self.headersLock = Mutex(nil)
     }
 
     /// Takes ownership of `message`, a message without error consumed through `client`.
@@ -65,7 +85,6 @@ public final class KafkaMessage: @unchecked Sendable {
         self.copied = nil
         self.borrowed = message
         self.client = client
-        self.headersLock = Mutex(nil)
     }
 
     deinit {
@@ -121,11 +140,6 @@ public final class KafkaMessage: @unchecked Sendable {
 
     public var headers: [KafkaHeader] {
         guard let borrowed else { return copied?.headers ?? [] }
-        return headersLock.withLock { cache in
-            if let cache { return cache }
-            let headers = RDKafkaMessage.headers(borrowed)
-            cache = headers
-            return headers
-        }
+        return Self.headersParse.withLock { _ in RDKafkaMessage.headers(borrowed) }
     }
 }
