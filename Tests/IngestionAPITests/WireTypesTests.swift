@@ -15,6 +15,29 @@ struct WireTypesTests {
         #expect(String(decoding: single, as: UTF8.self) == #"{"items":[{}]}"#)
     }
 
+    /// Item bytes that may differ from the count the item states.
+    private struct MisstatedItem: SerializedItem {
+        let bytes: [UInt8]
+        let serializedByteCount: Int
+        func withSerializedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            try bytes.withUnsafeBufferPointer(body)
+        }
+    }
+
+    @Test("request body of items stating a wrong size is still exactly their bytes", arguments: [-3, -1, 0, 1, 5])
+    func requestBodyOfMisstatedItems(error: Int) {
+        let items = [Array(#"{"a":1}"#.utf8), Array("{}".utf8), Array(#"{"b":[2,3]}"#.utf8)].map {
+            MisstatedItem(bytes: $0, serializedByteCount: $0.count)
+        }
+        var misstated = items
+        misstated[1] = MisstatedItem(bytes: items[1].bytes, serializedByteCount: items[1].bytes.count + error)
+        let expected = Array(#"{"items":[{"a":1},{},{"b":[2,3]}]}"#.utf8)
+        #expect(ManyCustomerMetadataRequest.body(of: items) == expected)
+        #expect(ManyCustomerMetadataRequest.body(of: misstated) == expected)
+        #expect(ManyCustomerMetadataRequest.body(of: misstated[1...]) == Array(#"{"items":[{},{"b":[2,3]}]}"#.utf8))
+        #expect(ManyCustomerMetadataRequest.body(of: [MisstatedItem]()) == Array(#"{"items":[]}"#.utf8))
+    }
+
     @Test("request body from the typed model parses back")
     func requestFromModel() throws {
         let item = CustomerMetadata(

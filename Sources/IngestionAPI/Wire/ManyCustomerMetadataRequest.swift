@@ -10,22 +10,67 @@ public enum ManyCustomerMetadataRequest {
     /// `body(items:)` of items wherever their bytes are kept. Inlinable, so that it is
     /// specialised for the caller's item type: unspecialised, it reached every item's bytes
     /// through witness tables and a closure context, for each of a batch's thousand items.
+    ///
+    /// Written into storage of its exact size, each item reached through the collection's
+    /// subscript: appending checked the array's capacity and uniqueness twice per item, and
+    /// iterating copied (retained and released) every item twice, once more to count the bytes.
     @inlinable
     public static func body<Items: Collection>(of items: Items) -> [UInt8] where Items.Element: SerializedItem {
-        let prefix = #"{"items":["#.utf8
-        let itemBytes = items.reduce(0) { $0 + $1.serializedByteCount }
-        var body: [UInt8] = []
-        body.reserveCapacity(prefix.count + itemBytes + max(0, items.count - 1) + 2)
-        body.append(contentsOf: prefix)
+        var itemBytes = 0
+        for index in items.indices { itemBytes += items[index].serializedByteCount }
+        let size = bodySize(itemBytes: itemBytes, itemCount: items.count)
+        var fits = true
+        let body = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            var at = 0
+            func write(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+                guard bytes.count <= size - at else { return false }
+                if let source = bytes.baseAddress { (base + at).initialize(from: source, count: bytes.count) }
+                at += bytes.count
+                return true
+            }
+            _ = (#"{"items":["# as StaticString).withUTF8Buffer(write)
+            var first = true
+            for index in items.indices {
+                if !first {
+                    guard at < size else { fits = false; break }
+                    base[at] = UInt8(ascii: ",")
+                    at += 1
+                }
+                first = false
+                guard items[index].withSerializedBytes(write) else { fits = false; break }
+            }
+            if fits, size - at == 2 {
+                base[at] = UInt8(ascii: "]")
+                base[at + 1] = UInt8(ascii: "}")
+                at += 2
+            } else {
+                fits = false
+            }
+            initialized = at
+        }
+        // An item whose bytes differ from its stated count (never the sink's own): built again by
+        // appending, which sizes itself.
+        return fits ? body : appendedBody(of: items)
+    }
+
+    @usableFromInline
+    static func appendedBody<Items: Collection>(of items: Items) -> [UInt8] where Items.Element: SerializedItem {
+        var body = Array(#"{"items":["#.utf8)
         var first = true
         for item in items {
             if !first { body.append(UInt8(ascii: ",")) }
             first = false
             item.withSerializedBytes { body.append(contentsOf: $0) }
         }
-        body.append(UInt8(ascii: "]"))
-        body.append(UInt8(ascii: "}"))
+        body.append(contentsOf: "]}".utf8)
         return body
+    }
+
+    /// `bodySize(itemByteCounts:)` from the items' total and number.
+    @inlinable
+    static func bodySize(itemBytes: Int, itemCount: Int) -> Int {
+        #"{"items":[]}"#.utf8.count + itemBytes + max(0, itemCount - 1)
     }
 
     /// The size `body(items:)` will produce, so a batcher can stay under a byte limit without
@@ -37,6 +82,6 @@ public enum ManyCustomerMetadataRequest {
             total += size
             count += 1
         }
-        return #"{"items":[]}"#.utf8.count + total + max(0, count - 1)
+        return bodySize(itemBytes: total, itemCount: count)
     }
 }
