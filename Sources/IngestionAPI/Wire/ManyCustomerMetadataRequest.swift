@@ -21,33 +21,20 @@ public enum ManyCustomerMetadataRequest {
         let size = bodySize(itemBytes: itemBytes, itemCount: items.count)
         var fits = true
         let body = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            var at = 0
+            // Each piece only if it fits in what is left; `fits` ends false at the first that
+            // does not, or when the body comes out shorter than its stated size.
             func write(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-                guard bytes.count <= size - at else { return false }
-                if let source = bytes.baseAddress { (base + at).initialize(from: source, count: bytes.count) }
-                at += bytes.count
+                guard bytes.count <= size - initialized else { return false }
+                if let source = bytes.baseAddress { (buffer.baseAddress! + initialized).initialize(from: source, count: bytes.count) }
+                initialized += bytes.count
                 return true
             }
-            _ = (#"{"items":["# as StaticString).withUTF8Buffer(write)
-            var first = true
-            for index in items.indices {
-                if !first {
-                    guard at < size else { fits = false; break }
-                    base[at] = UInt8(ascii: ",")
-                    at += 1
-                }
-                first = false
-                guard items[index].withSerializedBytes(write) else { fits = false; break }
+            fits = (#"{"items":["# as StaticString).withUTF8Buffer(write)
+            for index in items.indices where fits {
+                if index != items.startIndex { fits = ("," as StaticString).withUTF8Buffer(write) }
+                fits = fits && items[index].withSerializedBytes(write)
             }
-            if fits, size - at == 2 {
-                base[at] = UInt8(ascii: "]")
-                base[at + 1] = UInt8(ascii: "}")
-                at += 2
-            } else {
-                fits = false
-            }
-            initialized = at
+            fits = fits && ("]}" as StaticString).withUTF8Buffer(write) && initialized == size
         }
         // An item whose bytes differ from its stated count (never the sink's own): built again by
         // appending, which sizes itself.

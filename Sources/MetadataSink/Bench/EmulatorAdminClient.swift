@@ -13,8 +13,7 @@ struct EmulatorAdminClient: Sendable {
     /// Waits until the emulator has accepted `count` items since the last reset, or `timeout`
     /// has passed (a long poll, at most a minute); whether it has.
     func waitForAcceptedItems(_ count: Int, timeout: Duration) async throws -> Bool {
-        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-        return try await call("GET", "wait?acceptedItems=\(count)&timeoutMs=\(milliseconds)")["met"] == .bool(true)
+        try await call("GET", "wait?acceptedItems=\(count)&timeoutMs=\(timeout.wholeMilliseconds)")["met"] == .bool(true)
     }
 
     /// Clears the request log, the accepted items and the counters.

@@ -36,10 +36,3 @@ extension SinkConfiguration {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    fileprivate var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}
